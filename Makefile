@@ -1,0 +1,123 @@
+# Makefile - builds the registry, runs it locally (make run / make stop) and
+# runs the whole test suite against a throw-away instance (make test).
+# Everything generated goes under var/ except the binary, cgi-bin/registry.
+
+CC       = gcc
+PKGS     = fcgi libpq json-c uuid libcrypto
+# pkg-config may not be installed yet when this file is first read; `run` and
+# `test` install it and then build in a fresh make, which asks again.
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null || \
+                echo -I/usr/include/postgresql -I/usr/include/json-c)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
+                echo -lfcgi -lpq -ljson-c -luuid -lcrypto)
+
+WARN     = -std=c11 -Wall -Wextra -Werror
+# POSIX and the usual BSD/GNU extras (strdup, setenv, readlink, PATH_MAX)
+# for every file; a file may still define _GNU_SOURCE itself.
+CPPFLAGS = -D_DEFAULT_SOURCE -Iinclude $(PKG_CFLAGS) -MMD -MP
+CFLAGS   = -O2 -g $(WARN)
+# UB aborts instead of printing and carrying on, so a test notices it.
+SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer
+ASAN_CFLAGS = -O1 -g $(SAN) $(WARN)
+LDLIBS   = $(PKG_LIBS)
+
+BIN        = cgi-bin/registry
+BUILD      = var/build
+ASAN_BUILD = var/build-asan
+ASAN_BIN   = $(ASAN_BUILD)/registry
+
+SRCS       = $(wildcard src/*.c src/*/*.c)
+OBJS       = $(SRCS:src/%.c=$(BUILD)/%.o)
+ASAN_OBJS  = $(SRCS:src/%.c=$(ASAN_BUILD)/%.o)
+# Unit tests link every module but the command line.
+ASAN_LIB   = $(filter-out $(ASAN_BUILD)/main.o,$(ASAN_OBJS))
+UNIT_SRCS  = $(wildcard tests/unit/test_*.c)
+UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=$(ASAN_BUILD)/tests/%)
+
+# Debian packages needed to build, run and test.
+PACKAGES = gcc make pkg-config libfcgi-dev libpq-dev libjson-c-dev uuid-dev \
+           libssl-dev postgresql nginx curl python3-pytest python3-requests \
+           ca-certificates
+
+RUN_PORT  = 8000
+TEST_VAR  = var/test
+TEST_PORT = 8100
+PYTHON    = /usr/bin/python3
+
+.PHONY: all run stop test bench clean deps unit
+# Keep the unit tests' objects, which make would see as intermediate.
+.SECONDARY:
+
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(ASAN_BIN): $(ASAN_OBJS)
+	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(ASAN_BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ASAN_CFLAGS) -c -o $@ $<
+
+$(ASAN_BUILD)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/unit $(ASAN_CFLAGS) -c -o $@ $<
+
+$(ASAN_BUILD)/tests/%: $(ASAN_BUILD)/tests/%.o $(ASAN_LIB)
+	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LDLIBS)
+
+unit: $(UNIT_BINS)
+
+# Installs only what is missing, so it is quick and offline once done.
+deps:
+	@missing=; \
+	for p in $(PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+			grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing || \
+		{ echo "could not install:$$missing (root needed?)" >&2; exit 1; }; \
+	fi
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@src/stack.sh up var $(RUN_PORT)
+
+stop:
+	@src/stack.sh down var
+
+# A fresh instance every time: tests see an empty database and an earlier
+# aborted run (still up or half torn down) cannot get in the way. The
+# instance is torn down whatever happens, and pytest's status is ours.
+test: deps
+	@$(MAKE) --no-print-directory $(ASAN_BIN) unit
+	@src/stack.sh down $(TEST_VAR) >/dev/null 2>&1 || true
+	@rm -rf $(TEST_VAR)
+	@trap 'src/stack.sh down $(TEST_VAR) >/dev/null 2>&1' EXIT INT TERM; \
+	STACK_FAST=1 src/stack.sh up $(TEST_VAR) $(TEST_PORT) $(ASAN_BIN) || exit 1; \
+	REGISTRY_URL=http://127.0.0.1:$(TEST_PORT) \
+	REGISTRY_TOKEN=$$(cat $(TEST_VAR)/token) \
+	REGISTRY_VAR=$(CURDIR)/$(TEST_VAR) \
+	REGISTRY_BIN=$(CURDIR)/$(ASAN_BIN) \
+	REGISTRY_ROOT=$(CURDIR) \
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/; \
+	rc=$$?; src/stack.sh down $(TEST_VAR) >/dev/null 2>&1; trap - EXIT; \
+	exit $$rc
+
+bench:
+	@echo "make bench: not yet implemented"
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BIN)
+
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -1,0 +1,38 @@
+/* arena.h - per-request memory: everything a request allocates comes from
+ * one arena, released in one go when the answer has been sent. */
+#ifndef ARENA_H
+#define ARENA_H
+
+#include <stddef.h>
+
+struct arena_chunk;
+
+struct arena {
+	struct arena_chunk *head; /* newest chunk first */
+	size_t total;             /* bytes held, for the high-water check */
+};
+
+void *arena_alloc(struct arena *a, size_t n); /* zeroed, 16-aligned */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Keeps the first chunk for the next request; frees the rest. */
+void arena_reset(struct arena *a);
+void arena_free(struct arena *a);
+
+/* A growable byte string in an arena (SQL text, bodies). */
+struct buf {
+	struct arena *a;
+	char *p;
+	size_t len, cap;
+};
+
+void buf_init(struct buf *b, struct arena *a);
+void buf_add(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void buf_putc(struct buf *b, char c);
+
+#endif

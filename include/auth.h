@@ -1,0 +1,18 @@
+/* auth.h - tokens: who is asking. */
+#ifndef AUTH_H
+#define AUTH_H
+
+#include "request.h"
+
+/* Reads "Authorization: token <key>". Sets rq->user for a valid token;
+ * returns -1 with 403 "Invalid token." for a wrong one (or a database
+ * failure answer); 0 otherwise (anonymous included). */
+int auth_request(struct request *rq);
+
+/* SHA-256 hex of a token: the database keeps only this. */
+void token_hash(const char *token, char out[65]);
+
+/* 40 random hex characters. Returns false if no randomness was had. */
+bool token_new(char out[41]);
+
+#endif

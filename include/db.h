@@ -1,0 +1,38 @@
+/* db.h - the worker's one PostgreSQL connection: reconnects after the
+ * database went away, prepares each statement once and reuses it. */
+#ifndef DB_H
+#define DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+struct db_stmt {
+	char *sql; /* malloc'd; lives as long as the connection */
+	unsigned hash;
+	int id;
+};
+
+struct db {
+	PGconn *conn;
+	const char *url; /* connection URI or "" for the PG* variables */
+	struct db_stmt *stmts;
+	int nstmts, cap;
+	int next_id;
+};
+
+void db_init(struct db *d, const char *url);
+/* True when the connection is usable, reconnecting if it is not. */
+bool db_ready(struct db *d);
+void db_close(struct db *d);
+
+/* Runs sql with text parameters as a prepared statement (prepared on first
+ * use). NULL values are SQL NULL. The caller PQclear()s the result. */
+PGresult *db_query(struct db *d, const char *sql, int n,
+		   const char *const *vals);
+/* For statements without parameters (BEGIN, COMMIT, ROLLBACK). */
+bool db_cmd(struct db *d, const char *sql);
+
+/* True if the result failed because the connection is gone. */
+bool db_lost(struct db *d);
+
+#endif

@@ -1,0 +1,17 @@
+/* filter.h - list query arguments to SQL conditions. */
+#ifndef FILTER_H
+#define FILTER_H
+
+#include "request.h"
+#include "schema.h"
+#include "sql.h"
+
+/* Is key an allowed query argument of r (field or control argument)? */
+bool filter_allowed(const struct resource *r, const char *key);
+
+/* Checks every query argument and appends one " AND <cond>" per filter on
+ * alias t. Returns 0, or -1 after setting the 400 answer. */
+int filter_build(struct request *rq, const struct resource *r,
+		 struct buf *where, struct params *p);
+
+#endif

@@ -1,0 +1,26 @@
+/* handlers.h - what answers each kind of request, once routed. */
+#ifndef HANDLERS_H
+#define HANDLERS_H
+
+#include "request.h"
+#include "schema.h"
+
+void handle_list(struct request *rq, const struct resource *r);
+void handle_detail(struct request *rq, const struct resource *r,
+		   long long id);
+void handle_create(struct request *rq, const struct resource *r);
+void handle_update(struct request *rq, const struct resource *r,
+		   long long id, bool partial);
+void handle_delete(struct request *rq, const struct resource *r,
+		   long long id);
+void handle_options(struct request *rq, const struct resource *r,
+		    bool detail);
+void handle_api_root(struct request *rq);
+void handle_username(struct request *rq);
+
+/* Reads one record into a JSON object; NULL with the answer set (404 or a
+ * database failure) when it cannot. */
+struct json_object *fetch_record(struct request *rq, const struct resource *r,
+				 long long id);
+
+#endif

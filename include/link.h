@@ -1,0 +1,26 @@
+/* link.h - hyperlinks between records: building absolute URLs from the
+ * request's base, and resolving a hyperlink back to an id by its path. */
+#ifndef LINK_H
+#define LINK_H
+
+#include "request.h"
+
+/* base + /api/<resource>/<id>/ + the format suffix */
+char *link_to(struct request *r, const char *resource, long long id);
+
+enum link_err {
+	LINK_OK,
+	LINK_NO_MATCH,    /* not a path of any record */
+	LINK_WRONG_MATCH, /* a record of another resource */
+	LINK_NO_OBJECT,   /* the id cannot name a record */
+};
+
+/* Resolves "http://any.host/api/<resource>/<id>/" or the bare path. The
+ * host is ignored: the same database answers under several names. */
+enum link_err link_parse(const char *url, const char *resource,
+			 long long *id);
+
+/* Parses a positive decimal id (no sign, no spaces, no overflow). */
+bool parse_id(const char *s, size_t n, long long *id);
+
+#endif

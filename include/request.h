@@ -1,0 +1,59 @@
+/* request.h - one HTTP request as the worker sees it, and its answer. */
+#ifndef REQUEST_H
+#define REQUEST_H
+
+#include "arena.h"
+#include "db.h"
+#include "query.h"
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct request {
+	struct arena *a;
+	struct db *db;
+
+	/* what came in */
+	const char *method;
+	char *path; /* decoded, without the query string */
+	const char *raw_query;
+	struct query q;
+	char *base; /* scheme://host, for absolute URLs */
+	const char *authz;
+	const char *content_type;
+	const char *accept;
+	const char *body;
+	size_t body_len;
+	const char *format; /* ?format= value, or NULL */
+	long long user;     /* authenticated user id, 0 = anonymous */
+
+	/* what goes out */
+	int status;
+	const char *ctype;
+	struct buf headers; /* extra "Name: value\r\n" lines */
+	const char *out;
+	size_t out_len;
+};
+
+void req_header(struct request *r, const char *name, const char *value);
+
+/* Sets a JSON body (serialised the way the reference's renderer does:
+ * compact, '/' unescaped) and releases obj. */
+void resp_json(struct request *r, int status, struct json_object *obj);
+/* {"detail": msg} */
+void resp_detail(struct request *r, int status, const char *msg);
+/* {"<field>": ["<msg>"]} with status 400 */
+void resp_field_error(struct request *r, const char *field, const char *msg);
+void resp_text(struct request *r, int status, const char *ctype,
+	       const char *body, size_t len);
+
+/* After a failed statement: 503 when the database is gone, else 500. */
+void resp_db_failure(struct request *r);
+
+const char *status_text(int status);
+
+/* the hyperlink suffix ("?format=json") when the request forced a format */
+const char *format_suffix(const struct request *r);
+
+#endif

@@ -1,0 +1,129 @@
+/* db.c - one libpq connection per worker, its prepared-statement cache and
+ * reconnection. Statements are keyed by their text: the SQL builder makes
+ * the same text for the same shape of request, so each shape is parsed and
+ * planned once per connection. */
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STMT_CACHE_MAX 1024
+
+static unsigned hash_str(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+void db_init(struct db *d, const char *url)
+{
+	memset(d, 0, sizeof *d);
+	d->url = url ? url : "";
+}
+
+static void forget_statements(struct db *d)
+{
+	for (int i = 0; i < d->nstmts; i++)
+		free(d->stmts[i].sql);
+	d->nstmts = 0;
+}
+
+static bool connect_now(struct db *d)
+{
+	const char *keys[] = {"dbname", "application_name", NULL};
+	const char *vals[] = {d->url, "registry", NULL};
+	if (d->conn)
+		PQfinish(d->conn);
+	forget_statements(d);
+	d->conn = PQconnectdbParams(keys, vals, 1);
+	if (PQstatus(d->conn) != CONNECTION_OK) {
+		fprintf(stderr, "registry: database: %s",
+			PQerrorMessage(d->conn));
+		return false;
+	}
+	/* timestamps are written as UTC ISO text, whatever the server says */
+	PGresult *r = PQexec(d->conn, "SET TimeZone = 'UTC'; "
+				      "SET DateStyle = 'ISO'; "
+				      "SET bytea_output = 'hex'");
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	return ok;
+}
+
+bool db_ready(struct db *d)
+{
+	if (d->conn && PQstatus(d->conn) == CONNECTION_OK)
+		return true;
+	return connect_now(d);
+}
+
+void db_close(struct db *d)
+{
+	forget_statements(d);
+	free(d->stmts);
+	d->stmts = NULL;
+	d->cap = 0;
+	if (d->conn)
+		PQfinish(d->conn);
+	d->conn = NULL;
+}
+
+bool db_lost(struct db *d)
+{
+	return !d->conn || PQstatus(d->conn) != CONNECTION_OK;
+}
+
+static const struct db_stmt *lookup(struct db *d, const char *sql,
+				    unsigned h)
+{
+	for (int i = 0; i < d->nstmts; i++)
+		if (d->stmts[i].hash == h && !strcmp(d->stmts[i].sql, sql))
+			return &d->stmts[i];
+	return NULL;
+}
+
+PGresult *db_query(struct db *d, const char *sql, int n,
+		   const char *const *vals)
+{
+	unsigned h = hash_str(sql);
+	const struct db_stmt *s = lookup(d, sql, h);
+	char name[32];
+	if (!s && d->nstmts < STMT_CACHE_MAX) {
+		snprintf(name, sizeof name, "s%d", d->next_id);
+		PGresult *r = PQprepare(d->conn, name, sql, 0, NULL);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			return r; /* the caller sees the error */
+		PQclear(r);
+		if (d->nstmts == d->cap) {
+			d->cap = d->cap ? d->cap * 2 : 64;
+			d->stmts = realloc(d->stmts, sizeof *d->stmts *
+							     (size_t)d->cap);
+			if (!d->stmts)
+				abort();
+		}
+		struct db_stmt *ns = &d->stmts[d->nstmts++];
+		ns->sql = strdup(sql);
+		ns->hash = h;
+		ns->id = d->next_id++;
+		s = ns;
+	}
+	if (!s) /* cache full: plan it every time */
+		return PQexecParams(d->conn, sql, n, NULL, vals, NULL, NULL,
+				    0);
+	snprintf(name, sizeof name, "s%d", s->id);
+	return PQexecPrepared(d->conn, name, n, vals, NULL, NULL, 0);
+}
+
+bool db_cmd(struct db *d, const char *sql)
+{
+	PGresult *r = PQexec(d->conn, sql);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		fprintf(stderr, "registry: %s: %s", sql,
+			PQerrorMessage(d->conn));
+	PQclear(r);
+	return ok;
+}

@@ -1,0 +1,50 @@
+/* detail.c - one record by id, and the API root that lists every endpoint. */
+#include "handlers.h"
+#include "record.h"
+#include "sql.h"
+
+struct json_object *fetch_record(struct request *rq, const struct resource *r,
+				 long long id)
+{
+	struct buf sql;
+	buf_init(&sql, rq->a);
+	buf_puts(&sql, "SELECT ");
+	sql_select_list(&sql, r);
+	buf_printf(&sql, " FROM \"%s\" t WHERE t.id = $1", r->name);
+	const char *v = arena_printf(rq->a, "%lld", id);
+	PGresult *res = db_query(rq->db, sql.p, 1, &v);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		PQclear(res);
+		resp_db_failure(rq);
+		return NULL;
+	}
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		resp_detail(rq, 404,
+			    arena_printf(rq->a, "No %s matches the given query.",
+					 r->model));
+		return NULL;
+	}
+	struct json_object *o = record_json(rq, r, res, 0, 0);
+	PQclear(res);
+	return o;
+}
+
+void handle_detail(struct request *rq, const struct resource *r, long long id)
+{
+	struct json_object *o = fetch_record(rq, r, id);
+	if (o)
+		resp_json(rq, 200, o);
+}
+
+void handle_api_root(struct request *rq)
+{
+	struct json_object *o = json_object_new_object();
+	for (int i = 0; i < n_resources; i++)
+		json_object_object_add(
+			o, resources[i].name,
+			json_object_new_string(arena_printf(
+				rq->a, "%s/api/%s/%s", rq->base,
+				resources[i].name, format_suffix(rq))));
+	resp_json(rq, 200, o);
+}

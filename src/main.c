@@ -1,0 +1,126 @@
+/* main.c - the one binary: FastCGI master and pool, plain FastCGI worker
+ * (spawn-fcgi, mod_fcgid), and the administration commands. */
+#include "admin.h"
+#include "migrate.h"
+#include "pool.h"
+#include "worker.h"
+
+#include <libgen.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void usage(void)
+{
+	fputs("usage: registry [command]\n"
+	      "  (none)                 FastCGI worker on the socket "
+	      "inherited as fd 0\n"
+	      "  serve [--socket PATH] [--workers N] [--pidfile PATH]\n"
+	      "                         master and worker pool\n"
+	      "  migrate [--dir DIR]    apply database migrations\n"
+	      "  user NAME              create a user (if missing)\n"
+	      "  token NAME             create or replace NAME's token, "
+	      "print it\n"
+	      "options for every command: --db URI (else "
+	      "REGISTRY_DATABASE_URL, else the PG* variables)\n",
+	      stderr);
+}
+
+static const char *opt(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i < argc - 1; i++)
+		if (!strcmp(argv[i], name))
+			return argv[i + 1];
+	return NULL;
+}
+
+static PGconn *connect_db(void)
+{
+	const char *url = getenv("REGISTRY_DATABASE_URL");
+	const char *keys[] = {"dbname", NULL};
+	const char *vals[] = {url ? url : "", NULL};
+	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "registry: database: %s", PQerrorMessage(c));
+		PQfinish(c);
+		return NULL;
+	}
+	PQclear(PQexec(c, "SET client_min_messages = warning"));
+	return c;
+}
+
+/* migrations/ beside cgi-bin/, wherever the tree was installed */
+static const char *default_migrations(void)
+{
+	static char path[PATH_MAX];
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return "migrations";
+	exe[n] = 0;
+	char *dir = dirname(exe); /* .../cgi-bin */
+	snprintf(path, sizeof path, "%s/../migrations", dir);
+	return path;
+}
+
+static bool fd0_is_socket(void)
+{
+	struct stat st;
+	return fstat(0, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+int main(int argc, char **argv)
+{
+	const char *db = opt(argc, argv, "--db");
+	if (db)
+		setenv("REGISTRY_DATABASE_URL", db, 1);
+	if (argc < 2) {
+		if (!fd0_is_socket()) {
+			usage();
+			return 2;
+		}
+		pool_worker_signals();
+		worker_main(0);
+		return 0;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "serve")) {
+		const char *w = opt(argc, argv, "--workers");
+		struct pool_opts o = {
+			.socket_path = opt(argc, argv, "--socket"),
+			.pidfile = opt(argc, argv, "--pidfile"),
+			.workers = w ? atoi(w) : 0,
+		};
+		if (!o.socket_path)
+			o.socket_path = "var/run/registry.sock";
+		return pool_main(&o, worker_main);
+	}
+	if (!strcmp(cmd, "migrate") || !strcmp(cmd, "user") ||
+	    !strcmp(cmd, "token")) {
+		if (strcmp(cmd, "migrate") && argc < 3) {
+			usage();
+			return 2;
+		}
+		PGconn *c = connect_db();
+		if (!c)
+			return 1;
+		int rc;
+		if (!strcmp(cmd, "migrate")) {
+			const char *dir = opt(argc, argv, "--dir");
+			rc = migrate_run(c, dir ? dir : default_migrations());
+		} else if (!strcmp(cmd, "user")) {
+			rc = admin_user(c, argv[2]);
+		} else {
+			rc = admin_token(c, argv[2]);
+		}
+		PQfinish(c);
+		return rc ? 1 : 0;
+	}
+	usage();
+	return 2;
+}

@@ -1,0 +1,138 @@
+/* record.c - one row of a select list becomes one JSON record: links become
+ * absolute URLs, aggregated arrays become lists of them, timestamps become
+ * ISO 8601 with a Z. */
+#include "record.h"
+#include "link.h"
+#include "sql.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *iso_datetime(struct arena *a, const char *pg)
+{
+	/* the session runs in UTC, so the offset is always +00 */
+	size_t n = strlen(pg);
+	char *s = arena_alloc(a, n + 2);
+	memcpy(s, pg, n);
+	if (n > 10 && s[10] == ' ')
+		s[10] = 'T';
+	if (n >= 3 && !strcmp(s + n - 3, "+00"))
+		strcpy(s + n - 3, "Z");
+	return s;
+}
+
+/* "{3,17,20}" -> links */
+static struct json_object *link_list(struct request *rq, const char *target,
+				     const char *arr)
+{
+	struct json_object *l = json_object_new_array();
+	if (!arr)
+		return l;
+	const char *p = arr;
+	while (*p) {
+		if (*p < '0' || *p > '9') {
+			p++;
+			continue;
+		}
+		long long id = strtoll(p, (char **)&p, 10);
+		json_object_array_add(
+			l, json_object_new_string(link_to(rq, target, id)));
+	}
+	return l;
+}
+
+/* A text[] in PostgreSQL's text form: {a,"b c"} */
+static struct json_object *string_list(const char *arr)
+{
+	struct json_object *l = json_object_new_array();
+	if (!arr || arr[0] != '{')
+		return l;
+	const char *p = arr + 1;
+	char item[1024];
+	while (*p && *p != '}') {
+		size_t n = 0;
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				if (n < sizeof item - 1)
+					item[n++] = *p;
+			}
+			if (*p)
+				p++;
+		} else {
+			for (; *p && *p != ',' && *p != '}'; p++)
+				if (n < sizeof item - 1)
+					item[n++] = *p;
+		}
+		item[n] = 0;
+		json_object_array_add(l, json_object_new_string(item));
+		if (*p == ',')
+			p++;
+	}
+	return l;
+}
+
+struct json_object *record_json(struct request *rq, const struct resource *r,
+				PGresult *res, int row, int col)
+{
+	struct json_object *o = json_object_new_object();
+	long long id = strtoll(PQgetvalue(res, row, col), NULL, 10);
+	json_object_object_add(
+		o, "url", json_object_new_string(link_to(rq, r->name, id)));
+	col++;
+	for (const struct field *f = r->fields; f->name; f++) {
+		struct json_object *v = NULL;
+		if (f->type == F_HREF) {
+			v = json_object_new_string(arena_printf(
+				rq->a, "%s%s", rq->base,
+				arena_printf(rq->a, f->href, id)));
+			json_object_object_add(o, f->name, v);
+			continue;
+		}
+		bool null = PQgetisnull(res, row, col);
+		const char *s = PQgetvalue(res, row, col);
+		col++;
+		switch (f->type) {
+		case F_LINKS:
+			v = link_list(rq, f->target, null ? NULL : s);
+			break;
+		case F_STRINGS:
+			v = string_list(null ? NULL : s);
+			break;
+		case F_REVERSE:
+			if (f->one)
+				v = null ? NULL
+					 : json_object_new_string(link_to(
+						   rq, f->target,
+						   strtoll(s, NULL, 10)));
+			else
+				v = link_list(rq, f->target, null ? NULL : s);
+			break;
+		case F_LINK:
+			if (!null)
+				v = json_object_new_string(link_to(
+					rq, f->target, strtoll(s, NULL, 10)));
+			break;
+		case F_BOOL:
+			if (!null)
+				v = json_object_new_boolean(*s == 't');
+			break;
+		case F_INT:
+			if (!null)
+				v = json_object_new_int64(
+					strtoll(s, NULL, 10));
+			break;
+		case F_DATETIME:
+			if (!null)
+				v = json_object_new_string(
+					iso_datetime(rq->a, s));
+			break;
+		default:
+			if (!null)
+				v = json_object_new_string(s);
+		}
+		json_object_object_add(o, f->name, v);
+	}
+	return o;
+}

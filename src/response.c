@@ -1,0 +1,108 @@
+/* response.c - status, headers and bodies of answers, and the JSON error
+ * shapes the reference uses ({"detail": ...} and {"field": [...]}). */
+#include "request.h"
+
+#include <string.h>
+
+void req_header(struct request *r, const char *name, const char *value)
+{
+	buf_puts(&r->headers, name);
+	buf_puts(&r->headers, ": ");
+	buf_puts(&r->headers, value);
+	buf_puts(&r->headers, "\r\n");
+}
+
+void resp_text(struct request *r, int status, const char *ctype,
+	       const char *body, size_t len)
+{
+	r->status = status;
+	r->ctype = ctype;
+	r->out = body;
+	r->out_len = len;
+}
+
+void resp_json(struct request *r, int status, struct json_object *obj)
+{
+	size_t len;
+	const char *s = json_object_to_json_string_length(
+		obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+		&len);
+	char *body = arena_strndup(r->a, s, len);
+	json_object_put(obj);
+	resp_text(r, status, "application/json", body, len);
+}
+
+void resp_detail(struct request *r, int status, const char *msg)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "detail", json_object_new_string(msg));
+	resp_json(r, status, o);
+}
+
+void resp_field_error(struct request *r, const char *field, const char *msg)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *l = json_object_new_array();
+	json_object_array_add(l, json_object_new_string(msg));
+	json_object_object_add(o, field, l);
+	resp_json(r, 400, o);
+}
+
+void resp_db_failure(struct request *r)
+{
+	if (db_lost(r->db))
+		resp_detail(r, 503, "Service temporarily unavailable.");
+	else
+		resp_detail(r, 500, "Internal server error.");
+}
+
+const char *format_suffix(const struct request *r)
+{
+	if (!r->format)
+		return "";
+	if (!strcmp(r->format, "json"))
+		return "?format=json";
+	if (!strcmp(r->format, "api"))
+		return "?format=api";
+	return "";
+}
+
+const char *status_text(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 204:
+		return "No Content";
+	case 301:
+		return "Moved Permanently";
+	case 302:
+		return "Found";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 406:
+		return "Not Acceptable";
+	case 409:
+		return "Conflict";
+	case 413:
+		return "Request Entity Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Unknown";
+	}
+}

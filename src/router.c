@@ -1,0 +1,203 @@
+/* router.c - paths to handlers, and the checks every API request passes
+ * first: format, Accept version, authentication, allowed verbs. */
+#include "router.h"
+#include "auth.h"
+#include "handlers.h"
+#include "link.h"
+#include "schema.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* The verbs a resource path answers, in the order the reference lists them
+ * in its Allow header. */
+static const char *allow_list(struct request *rq, const struct resource *r,
+			      bool detail)
+{
+	struct buf b;
+	buf_init(&b, rq->a);
+	buf_puts(&b, "GET");
+	if (!detail && (r->verbs & V_POST))
+		buf_puts(&b, ", POST");
+	if (detail && (r->verbs & V_PUT))
+		buf_puts(&b, ", PUT, PATCH");
+	if (detail && (r->verbs & V_DELETE))
+		buf_puts(&b, ", DELETE");
+	buf_puts(&b, ", HEAD, OPTIONS");
+	return b.p;
+}
+
+static void not_allowed(struct request *rq)
+{
+	resp_detail(rq, 405,
+		    arena_printf(rq->a, "Method \"%s\" not allowed.",
+				 rq->method));
+}
+
+static bool is(const struct request *rq, const char *m)
+{
+	return !strcmp(rq->method, m);
+}
+
+static bool need_user(struct request *rq)
+{
+	if (rq->user)
+		return true;
+	resp_detail(rq, 403, "Authentication credentials were not provided.");
+	return false;
+}
+
+/* "Accept: application/json; version=1.0.0": the only version is 1.0.0 */
+static bool version_ok(const char *accept)
+{
+	if (!accept)
+		return true;
+	const char *v = strstr(accept, "version=");
+	if (!v)
+		return true;
+	v += 8;
+	size_t n = strcspn(v, " ;,");
+	return n == 5 && !strncmp(v, "1.0.0", 5);
+}
+
+/* Some media range of Accept must be one we render. */
+static bool accept_ok(const char *accept)
+{
+	static const char *ours[] = {"*/*", "application/*", "application/json",
+				     "text/*", "text/html", NULL};
+	if (!accept || !*accept)
+		return true;
+	for (const char *p = accept; *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		size_t n = strcspn(p, ";, ");
+		for (int i = 0; ours[i]; i++)
+			if (n == strlen(ours[i]) && !strncasecmp(p, ours[i], n))
+				return true;
+		p += strcspn(p, ",");
+	}
+	return false;
+}
+
+static void redirect_slash(struct request *rq)
+{
+	char *to = arena_printf(rq->a, "%s%s/%s%s", rq->base, rq->path,
+				rq->raw_query && *rq->raw_query ? "?" : "",
+				rq->raw_query ? rq->raw_query : "");
+	req_header(rq, "Location", to);
+	resp_text(rq, 301, "text/html; charset=utf-8", "", 0);
+}
+
+static void resource_path(struct request *rq, const struct resource *r,
+			  const char *rest)
+{
+	bool detail = *rest != 0;
+	long long id = 0;
+	if (detail) {
+		size_t n = strcspn(rest, "/");
+		if (rest[n] != '/' || rest[n + 1]) {
+			resp_detail(rq, 404, "Not found.");
+			return;
+		}
+		if (!parse_id(rest, n, &id)) {
+			resp_detail(rq, 404, "Not found.");
+			return;
+		}
+	}
+	req_header(rq, "Allow", allow_list(rq, r, detail));
+	if (is(rq, "OPTIONS")) {
+		handle_options(rq, r, detail);
+		return;
+	}
+	if (is(rq, "GET") || is(rq, "HEAD")) {
+		if (r->auth_read && !need_user(rq))
+			return;
+		if (detail)
+			handle_detail(rq, r, id);
+		else
+			handle_list(rq, r);
+		return;
+	}
+	/* the reference checks permission before the verb */
+	if (!need_user(rq))
+		return;
+	bool post = !detail && is(rq, "POST") && (r->verbs & V_POST);
+	bool put = detail && (is(rq, "PUT") || is(rq, "PATCH")) &&
+		   (r->verbs & V_PUT);
+	bool del = detail && is(rq, "DELETE") && (r->verbs & V_DELETE);
+	if (!post && !put && !del) {
+		not_allowed(rq);
+		return;
+	}
+	if (post)
+		handle_create(rq, r);
+	else if (put)
+		handle_update(rq, r, id, is(rq, "PATCH"));
+	else
+		handle_delete(rq, r, id);
+}
+
+static void api(struct request *rq, const char *rest)
+{
+	if (rq->format && strcmp(rq->format, "json") &&
+	    strcmp(rq->format, "api")) {
+		resp_detail(rq, 404, "Not found.");
+		return;
+	}
+	if (!accept_ok(rq->accept)) {
+		resp_detail(rq, 406,
+			    "Could not satisfy the request Accept header.");
+		return;
+	}
+	if (!version_ok(rq->accept)) {
+		resp_detail(rq, 406, "Invalid version in \"Accept\" header.");
+		return;
+	}
+	/* the API root, like the reference's, does not look at tokens */
+	if (*rest && auth_request(rq) < 0)
+		return;
+	if (!*rest) {
+		req_header(rq, "Allow", "GET, HEAD, OPTIONS");
+		if (is(rq, "GET") || is(rq, "HEAD") || is(rq, "OPTIONS"))
+			handle_api_root(rq);
+		else
+			not_allowed(rq);
+		return;
+	}
+	if (!strcmp(rest, "username/")) {
+		req_header(rq, "Allow", "GET, HEAD, OPTIONS");
+		if (!is(rq, "GET") && !is(rq, "HEAD") && !is(rq, "OPTIONS"))
+			not_allowed(rq);
+		else if (need_user(rq))
+			handle_username(rq);
+		return;
+	}
+	size_t n = strcspn(rest, "/");
+	const struct resource *r = resource_find(rest, (int)n);
+	if (!r || !rest[n]) {
+		resp_detail(rq, 404, "Not found.");
+		return;
+	}
+	resource_path(rq, r, rest + n + 1);
+}
+
+void route(struct request *rq)
+{
+	const char *p = rq->path;
+	bool get = is(rq, "GET") || is(rq, "HEAD");
+	size_t len = strlen(p);
+	if (!strncmp(p, "/api/", 5)) {
+		/* Django appends the slash by redirecting GETs */
+		if (get && p[len - 1] != '/') {
+			redirect_slash(rq);
+			return;
+		}
+		api(rq, p + 5);
+		return;
+	}
+	if (!strcmp(p, "/api") && get) {
+		redirect_slash(rq);
+		return;
+	}
+	resp_detail(rq, 404, "Not found.");
+}

@@ -1,0 +1,330 @@
+#!/usr/bin/env bash
+# stack.sh - brings a whole local registry up or down: a private PostgreSQL
+# cluster, the registry's FastCGI master and an nginx in front, all of their
+# state under one directory, so several instances can live side by side and
+# nothing system-wide is touched.
+#
+#   src/stack.sh up   VAR PORT [BINARY]   start (or restart) everything
+#   src/stack.sh down VAR                 stop everything started from VAR
+#
+# Environment: STACK_FAST=1 runs PostgreSQL without fsync (test instances).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PGUSER_NAME=registry
+PGDB=registry
+PGPORT_NUM=5432
+
+die() {
+	echo "stack.sh: $*" >&2
+	exit 1
+}
+
+usage() {
+	die "usage: stack.sh up VAR PORT [BINARY] | stack.sh down VAR"
+}
+
+# PostgreSQL refuses to run as root: its programs run as the unprivileged
+# postgres system user then, from / so they never look at our cwd.
+as_pg() {
+	if [ "$(id -u)" = 0 ]; then
+		(cd / && runuser -u postgres -- "$@")
+	else
+		"$@"
+	fi
+}
+
+find_pgbin() {
+	local d
+	for d in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r); do
+		if [ -x "$d/pg_ctl" ]; then
+			echo "$d"
+			return
+		fi
+	done
+	d=$(command -v pg_ctl 2>/dev/null) || die "PostgreSQL server programs not found (install the postgresql package)"
+	dirname "$d"
+}
+
+# True while process $1 runs (a zombie nobody reaped does not count).
+alive() {
+	local stat
+	kill -0 "$1" 2>/dev/null || return 1
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
+}
+
+# The pid in FILE if that process is alive and its command line mentions
+# WHAT (a recycled pid must not be mistaken for ours).
+live_pid() {
+	local file=$1 what=$2 pid cmd
+	[ -s "$file" ] || return 1
+	pid=$(tr -dc 0-9 <"$file")
+	[ -n "$pid" ] && alive "$pid" || return 1
+	cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+	case $cmd in
+	*"$what"*) echo "$pid" ;;
+	*) return 1 ;;
+	esac
+}
+
+# Waits up to $2 tenths of a second for process $1 to be gone.
+wait_gone() {
+	local pid=$1 n=$2
+	while [ "$n" -gt 0 ] && alive "$pid"; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	! alive "$pid"
+}
+
+set_paths() {
+	[ -n "${1:-}" ] || usage
+	mkdir -p "$1"
+	VAR=$(cd "$1" && pwd)
+	case $VAR in
+	*[!A-Za-z0-9_./+-]*) die "the state directory's path may only contain letters, digits and _ . / + - (got $VAR)" ;;
+	esac
+	PGDATA_DIR=$VAR/pg
+	RUN=$VAR/run
+	LOG=$VAR/log
+	SOCKET=$RUN/registry.sock
+	REG_PID=$RUN/registry.pid
+	NGINX_DIR=$VAR/nginx
+	NGINX_CONF=$NGINX_DIR/nginx.conf
+	NGINX_PID=$RUN/nginx.pid
+}
+
+# The postgres user needs to reach VAR through every parent directory;
+# name the first one that stops it.
+check_traversal() {
+	local d='' part
+	[ "$(id -u)" = 0 ] || return 0
+	id postgres >/dev/null 2>&1 || die "there is no 'postgres' system user (install the postgresql package)"
+	as_pg test -x "$VAR" && return 0
+	for part in ${VAR//\// }; do
+		d=$d/$part
+		as_pg test -x "$d" ||
+			die "PostgreSQL runs as the unprivileged user 'postgres', which cannot enter $d (on the way to $VAR). Allow it with: chmod o+x $d  (or keep the repository somewhere it can reach)"
+	done
+	die "the user 'postgres' cannot reach $VAR"
+}
+
+pg_up() {
+	local pgbin=$1 fresh=0
+	install -d -m 755 "$LOG"
+	install -d -m 755 -o "$PG_OWNER" "$RUN"
+	if [ ! -s "$PGDATA_DIR/PG_VERSION" ]; then
+		rm -rf "$PGDATA_DIR"
+		install -d -m 700 -o "$PG_OWNER" "$PGDATA_DIR"
+		echo "Creating the database cluster in $PGDATA_DIR"
+		as_pg "$pgbin/initdb" -D "$PGDATA_DIR" -U "$PGUSER_NAME" \
+			--auth=trust -E UTF8 --locale=C ${STACK_FAST:+--no-sync} \
+			>"$LOG/initdb.log" 2>&1 ||
+			{ cat "$LOG/initdb.log" >&2; die "initdb failed"; }
+		echo "include_if_exists = 'stack.conf'" >>"$PGDATA_DIR/postgresql.conf"
+		fresh=1
+	fi
+	# Rewritten each time, so a moved directory gets the right paths. No
+	# TCP at all; the socket lives in our own run directory.
+	{
+		echo "# written by src/stack.sh on every start"
+		echo "listen_addresses = ''"
+		echo "port = $PGPORT_NUM"
+		echo "unix_socket_directories = '$RUN'"
+		if [ -n "${STACK_FAST:-}" ]; then
+			echo "fsync = off"
+			echo "synchronous_commit = off"
+			echo "full_page_writes = off"
+		fi
+	} >"$PGDATA_DIR/stack.conf"
+	chown "$PG_OWNER" "$PGDATA_DIR/stack.conf"
+
+	if as_pg "$pgbin/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+		echo "PostgreSQL already running"
+	else
+		touch "$LOG/postgresql.log"
+		chown "$PG_OWNER" "$LOG/postgresql.log"
+		as_pg "$pgbin/pg_ctl" -D "$PGDATA_DIR" -l "$LOG/postgresql.log" \
+			-w -t 60 start >/dev/null ||
+			{ tail -n 20 "$LOG/postgresql.log" >&2; die "PostgreSQL did not start (log: $LOG/postgresql.log)"; }
+		echo "PostgreSQL started"
+	fi
+
+	local psql=("$pgbin/psql" -X -q -h "$RUN" -p "$PGPORT_NUM" -U "$PGUSER_NAME")
+	local have
+	have=$("${psql[@]}" -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$PGDB'") ||
+		die "cannot connect to PostgreSQL at $RUN (log: $LOG/postgresql.log)"
+	if [ -z "$have" ]; then
+		"${psql[@]}" -d postgres -c "CREATE DATABASE $PGDB" >/dev/null ||
+			die "could not create the database $PGDB"
+	fi
+	# A new cluster knows no token that may still lie around.
+	if [ "$fresh" = 1 ]; then
+		rm -f "$VAR/token"
+	fi
+}
+
+registry_down() {
+	local pid
+	if pid=$(live_pid "$REG_PID" serve); then
+		kill -TERM "$pid" 2>/dev/null || true
+		if ! wait_gone "$pid" 300; then
+			echo "registry master $pid did not stop in 30 s; killing it" >&2
+			kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+			wait_gone "$pid" 50 || true
+		fi
+		echo "registry stopped"
+	fi
+	rm -f "$REG_PID" "$SOCKET"
+}
+
+registry_up() {
+	local bin=$1 pid n
+	# The binary may have been rebuilt: always start it afresh.
+	registry_down >/dev/null
+	# Its own session, so a terminal's ^C does not reach it; the database
+	# settings come from var/env, exported by cmd_up.
+	setsid "$bin" serve --socket "$SOCKET" --pidfile "$REG_PID" \
+		</dev/null >>"$LOG/registry.log" 2>&1 &
+	pid=$!
+	for n in $(seq 100); do
+		[ -S "$SOCKET" ] && [ -s "$REG_PID" ] && break
+		alive "$pid" || break
+		sleep 0.1
+	done
+	if [ ! -S "$SOCKET" ] || ! alive "$pid"; then
+		tail -n 20 "$LOG/registry.log" >&2
+		die "the registry did not start (log: $LOG/registry.log)"
+	fi
+	# Our own record in case the binary writes no pidfile.
+	[ -s "$REG_PID" ] || echo "$pid" >"$REG_PID"
+	echo "registry started ($bin)"
+}
+
+nginx_up() {
+	local port=$1 user
+	install -d -m 755 "$NGINX_DIR" "$NGINX_DIR/tmp"
+	user=$(id -un)
+	sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$port|g" \
+		-e "s|@SOCKET@|$SOCKET|g" -e "s|@USER@|$user|g" \
+		"$ROOT/nginx/registry.conf.in" >"$NGINX_CONF.new"
+	# An unprivileged nginx cannot switch users; drop the line instead of
+	# letting it warn.
+	if [ "$(id -u)" != 0 ]; then
+		sed -i '/^user /d' "$NGINX_CONF.new"
+	fi
+	mv "$NGINX_CONF.new" "$NGINX_CONF"
+	local nginx=(/usr/sbin/nginx -p "$NGINX_DIR" -c "$NGINX_CONF" -e "$LOG/nginx-error.log")
+	"${nginx[@]}" -t -q || die "nginx rejected $NGINX_CONF"
+	# A restart rather than a reload: once we return, every worker
+	# already runs the new configuration.
+	nginx_down >/dev/null
+	"${nginx[@]}" || die "nginx did not start (log: $LOG/nginx-error.log)"
+	echo "nginx started"
+}
+
+nginx_down() {
+	local pid
+	if pid=$(live_pid "$NGINX_PID" nginx); then
+		kill -QUIT "$pid" 2>/dev/null || true
+		if ! wait_gone "$pid" 100; then
+			kill -TERM "$pid" 2>/dev/null || true
+			wait_gone "$pid" 50 || kill -KILL "$pid" 2>/dev/null || true
+		fi
+		echo "nginx stopped"
+	fi
+	rm -f "$NGINX_PID"
+}
+
+pg_down() {
+	local pgbin
+	[ -s "$PGDATA_DIR/PG_VERSION" ] || return 0
+	pgbin=$(find_pgbin)
+	if as_pg "$pgbin/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+		as_pg "$pgbin/pg_ctl" -D "$PGDATA_DIR" -m fast -w -t 60 stop >/dev/null
+		echo "PostgreSQL stopped"
+	fi
+}
+
+wait_http() {
+	local url=$1 code n
+	for n in $(seq 300); do
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url" || true)
+		[ "$code" = 200 ] && return 0
+		sleep 0.1
+	done
+	tail -n 20 "$LOG/registry.log" "$LOG/nginx-error.log" >&2 || true
+	die "$url did not answer 200 (last status: ${code:-none})"
+}
+
+cmd_up() {
+	local port=${2:-} bin=${3:-$ROOT/cgi-bin/registry} pgbin token
+	set_paths "${1:-}"
+	case $port in
+	'' | *[!0-9]*) usage ;;
+	esac
+	[ -x "$bin" ] || die "no registry binary at $bin (run make first)"
+	bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+	command -v curl >/dev/null || die "curl is missing (make deps installs it)"
+	[ -x /usr/sbin/nginx ] || die "nginx is missing (make deps installs it)"
+	PG_OWNER=$(id -un)
+	[ "$(id -u)" != 0 ] || PG_OWNER=postgres
+	check_traversal
+	pgbin=$(find_pgbin)
+
+	pg_up "$pgbin"
+	cat >"$VAR/env" <<EOF
+PGHOST=$RUN
+PGPORT=$PGPORT_NUM
+PGDATABASE=$PGDB
+PGUSER=$PGUSER_NAME
+EOF
+	# Exported from var/env for the registry's own commands too.
+	set -a
+	# shellcheck source=/dev/null
+	. "$VAR/env"
+	set +a
+	"$bin" migrate --dir "$ROOT/migrations" || die "migrations failed"
+	"$bin" user admin >/dev/null || die "could not create the admin user"
+	if [ ! -s "$VAR/token" ]; then
+		(
+			umask 077
+			"$bin" token admin >"$VAR/token.new"
+		) || { rm -f "$VAR/token.new"; die "could not create a token"; }
+		mv "$VAR/token.new" "$VAR/token"
+	fi
+	chmod 600 "$VAR/token"
+	token=$(tr -d '[:space:]' <"$VAR/token")
+
+	registry_up "$bin"
+	nginx_up "$port"
+	wait_http "http://127.0.0.1:$port/api/"
+
+	echo
+	echo "Registry API: http://127.0.0.1:$port/api/"
+	echo "Token:        $token  (saved in $VAR/token)"
+}
+
+cmd_down() {
+	[ -n "${1:-}" ] || usage
+	[ -d "$1" ] || return 0
+	set_paths "$1"
+	nginx_down
+	registry_down
+	pg_down
+	echo "Nothing is running from $VAR any more."
+}
+
+case ${1:-} in
+up)
+	shift
+	cmd_up "$@"
+	;;
+down)
+	shift
+	cmd_down "$@"
+	;;
+*) usage ;;
+esac

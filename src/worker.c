@@ -1,0 +1,138 @@
+/* worker.c - a worker's life: one database connection, one arena reused by
+ * every request, FastCGI requests read into struct request, routed,
+ * answered, and the arena emptied. */
+#include "worker.h"
+#include "pool.h"
+#include "request.h"
+#include "router.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* nginx refuses bigger bodies first; this only guards the worker */
+#define BODY_MAX (64L * 1024 * 1024)
+
+static const char *param(FCGX_Request *f, const char *name)
+{
+	const char *v = FCGX_GetParam(name, f->envp);
+	return v && *v ? v : NULL;
+}
+
+/* scheme://host as the client saw it: the proxy in front tells us through
+ * X-Forwarded-Proto and X-Forwarded-Host. */
+static char *base_url(struct arena *a, FCGX_Request *f)
+{
+	const char *scheme = param(f, "HTTP_X_FORWARDED_PROTO");
+	if (!scheme)
+		scheme = param(f, "REQUEST_SCHEME");
+	if (!scheme)
+		scheme = param(f, "HTTPS") ? "https" : "http";
+	const char *host = param(f, "HTTP_X_FORWARDED_HOST");
+	if (!host)
+		host = param(f, "HTTP_HOST");
+	if (!host)
+		host = param(f, "SERVER_NAME");
+	if (!host)
+		host = "localhost";
+	/* several proxies: the first is the client's */
+	size_t sl = strcspn(scheme, ", "), hl = strcspn(host, ", ");
+	return arena_printf(a, "%.*s://%.*s", (int)sl, scheme, (int)hl, host);
+}
+
+static bool read_request(struct request *rq, FCGX_Request *f)
+{
+	struct arena *a = rq->a;
+	rq->method = param(f, "REQUEST_METHOD");
+	if (!rq->method)
+		rq->method = "GET";
+	const char *uri = param(f, "REQUEST_URI");
+	if (!uri)
+		uri = "/";
+	size_t plen = strcspn(uri, "?");
+	rq->path = url_decode(a, uri, plen, false);
+	rq->raw_query = uri[plen] == '?' ? uri + plen + 1 : "";
+	if (query_parse(a, rq->raw_query, &rq->q) < 0) {
+		resp_detail(rq, 400, "Too many query arguments.");
+		return false;
+	}
+	rq->format = query_get(&rq->q, "format");
+	rq->base = base_url(a, f);
+	rq->authz = param(f, "HTTP_AUTHORIZATION");
+	rq->content_type = param(f, "CONTENT_TYPE");
+	rq->accept = param(f, "HTTP_ACCEPT");
+	const char *cl = param(f, "CONTENT_LENGTH");
+	long len = cl ? strtol(cl, NULL, 10) : 0;
+	if (len < 0 || len > BODY_MAX) {
+		resp_detail(rq, 413, "Request body is too large.");
+		return false;
+	}
+	char *body = arena_alloc(a, (size_t)len + 1);
+	int got = len ? FCGX_GetStr(body, (int)len, f->in) : 0;
+	rq->body = body;
+	rq->body_len = got > 0 ? (size_t)got : 0;
+	return true;
+}
+
+/* libfcgi's FCGX_FPrintF has its own, smaller printf: format with libc */
+static void write_response(struct request *rq, FCGX_Request *f)
+{
+	struct buf h;
+	buf_init(&h, rq->a);
+	buf_printf(&h, "Status: %d %s\r\n", rq->status,
+		   status_text(rq->status));
+	if (rq->ctype)
+		buf_printf(&h, "Content-Type: %s\r\n", rq->ctype);
+	if (rq->headers.len)
+		buf_add(&h, rq->headers.p, rq->headers.len);
+	buf_printf(&h, "Vary: Accept\r\nContent-Length: %zu\r\n\r\n",
+		   rq->out_len);
+	FCGX_PutStr(h.p, (int)h.len, f->out);
+	if (rq->out_len && strcmp(rq->method, "HEAD"))
+		FCGX_PutStr(rq->out, (int)rq->out_len, f->out);
+}
+
+static void serve_one(FCGX_Request *f, struct db *db, struct arena *a)
+{
+	struct request rq = {.a = a, .db = db, .status = 500};
+	buf_init(&rq.headers, a);
+	if (read_request(&rq, f)) {
+		if (!db_ready(db))
+			resp_detail(&rq, 503,
+				    "Service temporarily unavailable.");
+		else
+			route(&rq);
+	}
+	if (!rq.out)
+		resp_detail(&rq, 500, "Internal server error.");
+	write_response(&rq, f);
+}
+
+void worker_main(int listen_fd)
+{
+	FCGX_Request f;
+	struct db db;
+	struct arena a = {0};
+	FCGX_Init();
+	FCGX_InitRequest(&f, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+	db_init(&db, getenv("REGISTRY_DATABASE_URL"));
+	db_ready(&db);
+	while (!pool_stop) {
+		if (FCGX_Accept_r(&f) < 0) {
+			/* interrupted by a signal: look at pool_stop again;
+			 * anything else: do not spin on a broken socket */
+			if (errno != EINTR && !pool_stop)
+				usleep(100 * 1000);
+			continue;
+		}
+		serve_one(&f, &db, &a);
+		FCGX_Finish_r(&f);
+		arena_reset(&a);
+	}
+	FCGX_Free(&f, 1);
+	db_close(&db);
+	arena_free(&a);
+}

@@ -1,0 +1,54 @@
+"""Shared fixtures for the tests: where the running test instance is and how
+to talk to it. `make test` starts the instance and sets the REGISTRY_*
+variables; the HTTP tests skip when they are not set."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(os.environ.get("REGISTRY_ROOT") or Path(__file__).resolve().parent.parent)
+
+
+def _env(name):
+    value = os.environ.get(name)
+    if not value:
+        pytest.skip(f"{name} is not set: run the tests with `make test`, "
+                    "which starts a test registry and sets it")
+    return value
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """The instance's root, e.g. http://127.0.0.1:8100 (no trailing slash)."""
+    return _env("REGISTRY_URL").rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def token(base_url):
+    """The admin user's API token."""
+    return _env("REGISTRY_TOKEN").strip()
+
+
+@pytest.fixture(scope="session")
+def auth(token):
+    """Headers that authenticate as admin."""
+    return {"Authorization": f"token {token}"}
+
+
+@pytest.fixture(scope="session")
+def var_dir(base_url):
+    """The instance's state directory (env, token, log/, run/, pg/)."""
+    return Path(_env("REGISTRY_VAR"))
+
+
+@pytest.fixture(scope="session")
+def registry_bin(base_url):
+    """The registry binary the instance runs (the sanitizer build)."""
+    return Path(_env("REGISTRY_BIN"))
+
+
+@pytest.fixture(scope="session")
+def root_dir():
+    """The repository's top directory."""
+    return ROOT
