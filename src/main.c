@@ -15,22 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void usage(void)
-{
-	fputs("usage: registry [command]\n"
-	      "  (none)                 FastCGI worker on the socket "
-	      "inherited as fd 0\n"
-	      "  serve [--socket PATH] [--workers N] [--pidfile PATH]\n"
-	      "                         master and worker pool\n"
-	      "  migrate [--dir DIR]    apply database migrations\n"
-	      "  user NAME              create a user (if missing)\n"
-	      "  token NAME             create or replace NAME's token, "
-	      "print it\n"
-	      "options for every command: --db URI (else "
-	      "REGISTRY_DATABASE_URL, else the PG* variables)\n",
-	      stderr);
-}
-
 static const char *opt(int argc, char **argv, const char *name)
 {
 	for (int i = 0; i < argc - 1; i++)
@@ -74,6 +58,54 @@ static bool fd0_is_socket(void)
 	return fstat(0, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
+static int cmd_migrate(PGconn *c, int argc, char **argv)
+{
+	const char *dir = opt(argc, argv, "--dir");
+	return migrate_run(c, dir ? dir : default_migrations());
+}
+
+static int cmd_user(PGconn *c, int argc, char **argv)
+{
+	(void)argc;
+	return admin_user(c, argv[2]);
+}
+
+static int cmd_token(PGconn *c, int argc, char **argv)
+{
+	(void)argc;
+	return admin_token(c, argv[2]);
+}
+
+/* Commands that work on the database: one connection, one function. */
+static const struct command {
+	const char *name;
+	int min_args; /* after the command's name */
+	int (*fn)(PGconn *c, int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{"migrate", 0, cmd_migrate,
+	 "migrate [--dir DIR]    apply database migrations"},
+	{"user", 1, cmd_user, "user NAME              create a user (if missing)"},
+	{"token", 1, cmd_token,
+	 "token NAME             create or replace NAME's token, print it"},
+	{NULL, 0, NULL, NULL},
+};
+
+static void usage(void)
+{
+	fputs("usage: registry [command]\n"
+	      "  (none)                 FastCGI worker on the socket "
+	      "inherited as fd 0\n"
+	      "  serve [--socket PATH] [--workers N] [--pidfile PATH]\n"
+	      "                         master and worker pool\n",
+	      stderr);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(stderr, "  %s\n", c->help);
+	fputs("options for every command: --db URI (else "
+	      "REGISTRY_DATABASE_URL, else the PG* variables)\n",
+	      stderr);
+}
+
 int main(int argc, char **argv)
 {
 	const char *db = opt(argc, argv, "--db");
@@ -100,25 +132,18 @@ int main(int argc, char **argv)
 			o.socket_path = "var/run/registry.sock";
 		return pool_main(&o, worker_main);
 	}
-	if (!strcmp(cmd, "migrate") || !strcmp(cmd, "user") ||
-	    !strcmp(cmd, "token")) {
-		if (strcmp(cmd, "migrate") && argc < 3) {
+	for (const struct command *c = commands; c->name; c++) {
+		if (strcmp(cmd, c->name))
+			continue;
+		if (argc - 2 < c->min_args) {
 			usage();
 			return 2;
 		}
-		PGconn *c = connect_db();
-		if (!c)
+		PGconn *conn = connect_db();
+		if (!conn)
 			return 1;
-		int rc;
-		if (!strcmp(cmd, "migrate")) {
-			const char *dir = opt(argc, argv, "--dir");
-			rc = migrate_run(c, dir ? dir : default_migrations());
-		} else if (!strcmp(cmd, "user")) {
-			rc = admin_user(c, argv[2]);
-		} else {
-			rc = admin_token(c, argv[2]);
-		}
-		PQfinish(c);
+		int rc = c->fn(conn, argc, argv);
+		PQfinish(conn);
 		return rc ? 1 : 0;
 	}
 	usage();

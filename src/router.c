@@ -137,48 +137,82 @@ static void resource_path(struct request *rq, const struct resource *r,
 		handle_delete(rq, r, id);
 }
 
-static void api(struct request *rq, const char *rest)
+/* The checks every API answer passes first, as the reference's views do:
+ * format, Accept, version, then the token. */
+static bool api_checks(struct request *rq, bool read_token)
 {
 	if (rq->format && strcmp(rq->format, "json") &&
 	    strcmp(rq->format, "api")) {
 		resp_detail(rq, 404, "Not found.");
-		return;
+		return false;
 	}
 	if (!accept_ok(rq->accept)) {
 		resp_detail(rq, 406,
 			    "Could not satisfy the request Accept header.");
-		return;
+		return false;
 	}
 	if (!version_ok(rq->accept)) {
 		resp_detail(rq, 406, "Invalid version in \"Accept\" header.");
-		return;
+		return false;
 	}
-	/* the API root, like the reference's, does not look at tokens */
-	if (*rest && auth_request(rq) < 0)
+	return !read_token || auth_request(rq) == 0;
+}
+
+static void api_root(struct request *rq, const char *rest)
+{
+	(void)rest;
+	req_header(rq, "Allow", "GET, HEAD, OPTIONS");
+	if (is(rq, "GET") || is(rq, "HEAD") || is(rq, "OPTIONS"))
+		handle_api_root(rq);
+	else
+		not_allowed(rq);
+}
+
+static void username(struct request *rq, const char *rest)
+{
+	(void)rest;
+	req_header(rq, "Allow", "GET, HEAD, OPTIONS");
+	if (!need_user(rq))
 		return;
-	if (!*rest) {
-		req_header(rq, "Allow", "GET, HEAD, OPTIONS");
-		if (is(rq, "GET") || is(rq, "HEAD") || is(rq, "OPTIONS"))
-			handle_api_root(rq);
-		else
-			not_allowed(rq);
-		return;
+	if (!is(rq, "GET") && !is(rq, "HEAD") && !is(rq, "OPTIONS"))
+		not_allowed(rq);
+	else
+		handle_username(rq);
+}
+
+enum {
+	R_EXACT = 1 << 0, /* the whole path, not a prefix */
+	R_API = 1 << 1,   /* format, Accept and version checks */
+	R_TOKEN = 1 << 2, /* reads the token (a bad one is a 403) */
+};
+
+/* Endpoints outside the resource table; `rest` is what follows the
+ * prefix. Looked at in order, before the resources. */
+static const struct route {
+	const char *prefix;
+	void (*fn)(struct request *rq, const char *rest);
+	unsigned flags;
+} routes[] = {
+	{"/api/", api_root, R_EXACT | R_API},
+	{"/api/username/", username, R_EXACT | R_API | R_TOKEN},
+	{NULL, NULL, 0},
+};
+
+static bool special(struct request *rq)
+{
+	const char *p = rq->path;
+	for (const struct route *r = routes; r->prefix; r++) {
+		size_t n = strlen(r->prefix);
+		if ((r->flags & R_EXACT) ? strcmp(p, r->prefix)
+					 : strncmp(p, r->prefix, n))
+			continue;
+		if ((r->flags & R_API) &&
+		    !api_checks(rq, r->flags & R_TOKEN))
+			return true;
+		r->fn(rq, p + n);
+		return true;
 	}
-	if (!strcmp(rest, "username/")) {
-		req_header(rq, "Allow", "GET, HEAD, OPTIONS");
-		if (!is(rq, "GET") && !is(rq, "HEAD") && !is(rq, "OPTIONS"))
-			not_allowed(rq);
-		else if (need_user(rq))
-			handle_username(rq);
-		return;
-	}
-	size_t n = strcspn(rest, "/");
-	const struct resource *r = resource_find(rest, (int)n);
-	if (!r || !rest[n]) {
-		resp_detail(rq, 404, "Not found.");
-		return;
-	}
-	resource_path(rq, r, rest + n + 1);
+	return false;
 }
 
 void route(struct request *rq)
@@ -186,13 +220,24 @@ void route(struct request *rq)
 	const char *p = rq->path;
 	bool get = is(rq, "GET") || is(rq, "HEAD");
 	size_t len = strlen(p);
+	if (special(rq))
+		return;
 	if (!strncmp(p, "/api/", 5)) {
 		/* Django appends the slash by redirecting GETs */
 		if (get && p[len - 1] != '/') {
 			redirect_slash(rq);
 			return;
 		}
-		api(rq, p + 5);
+		if (!api_checks(rq, true))
+			return;
+		const char *rest = p + 5;
+		size_t n = strcspn(rest, "/");
+		const struct resource *r = resource_find(rest, (int)n);
+		if (!r || !rest[n]) {
+			resp_detail(rq, 404, "Not found.");
+			return;
+		}
+		resource_path(rq, r, rest + n + 1);
 		return;
 	}
 	if (!strcmp(p, "/api") && get) {
