@@ -54,6 +54,10 @@ struct retiree {
 	int killed;
 };
 
+/* What the master catches (SIGPIPE: ignores) while it runs. */
+static const int master_signals[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGPIPE};
+#define NMASTER_SIGNALS (int)(sizeof master_signals / sizeof master_signals[0])
+
 static struct {
 	pool_worker_fn fn;
 	pid_t master;
@@ -65,10 +69,8 @@ static struct {
 	struct retiree *retired;
 	int nretired;
 	int cap_retired;
+	struct sigaction saved[NMASTER_SIGNALS]; /* the caller's handlers */
 } P = {.listen_fd = -1, .sigpipe = {-1, -1}};
-
-static const int master_signals[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP};
-#define NMASTER_SIGNALS (int)(sizeof master_signals / sizeof master_signals[0])
 
 static long long now_ms(void)
 {
@@ -178,14 +180,16 @@ static int master_signals_install(void)
 		return -1;
 	}
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_master_signal;
-	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < NMASTER_SIGNALS; i++)
-		sigaction(master_signals[i], &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sa.sa_flags = 0;
-	sigaction(SIGPIPE, &sa, NULL);
+	for (i = 0; i < NMASTER_SIGNALS; i++) {
+		sa.sa_handler = on_master_signal;
+		sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+		if (master_signals[i] == SIGPIPE) {
+			sa.sa_handler = SIG_IGN;
+			sa.sa_flags = 0;
+		}
+		sigaction(master_signals[i], &sa, &P.saved[i]);
+	}
 	return 0;
 }
 
@@ -195,9 +199,10 @@ static void master_signals_remove(void)
 {
 	int i;
 
+	if (P.sigpipe[0] < 0)
+		return; /* never installed */
 	for (i = 0; i < NMASTER_SIGNALS; i++)
-		signal(master_signals[i], SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
+		sigaction(master_signals[i], &P.saved[i], NULL);
 	if (P.sigpipe[0] >= 0)
 		close(P.sigpipe[0]);
 	if (P.sigpipe[1] >= 0)
@@ -231,8 +236,9 @@ static int remove_stale_socket(const char *path, const struct sockaddr_un *sa)
 		logmsg("socket: %s", strerror(errno));
 		return -1;
 	}
-	err = connect(fd, (const struct sockaddr *)sa, sizeof *sa) == 0 ? 0
-	                                                                : errno;
+	err = 0;
+	if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) < 0)
+		err = errno;
 	close(fd);
 	if (err != ECONNREFUSED && err != ENOENT) {
 		logmsg("%s: in use by another server (%s)", path,

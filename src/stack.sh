@@ -6,6 +6,7 @@
 #
 #   src/stack.sh up   VAR PORT [BINARY]   start (or restart) everything
 #   src/stack.sh down VAR                 stop everything started from VAR
+#   src/stack.sh db-stop|db-start VAR     stop or start only its PostgreSQL
 #
 # Environment: STACK_FAST=1 runs PostgreSQL without fsync (test instances).
 set -euo pipefail
@@ -325,6 +326,14 @@ up)
 down)
 	shift
 	cmd_down "$@"
+	;;
+db-stop | db-start)
+	# only the database, to see the workers ride out an outage
+	[ -d "${2:-}" ] || usage
+	set_paths "$2"
+	PG_OWNER=$(id -un)
+	[ "$(id -u)" != 0 ] || PG_OWNER=postgres
+	if [ "$1" = db-stop ]; then pg_down; else pg_up "$(find_pgbin)"; fi
 	;;
 *) usage ;;
 esac

@@ -30,7 +30,7 @@ static int failures;
 static long seen[256]; /* every worker pid met, to clean up after a failure */
 static int nseen;
 static char dir[] = "/tmp/test_pool.XXXXXX";
-static char sock_path[128], pid_path[128], log_path[128];
+static char sock_path[128], pid_path[128], log_path[128], count_path[128];
 
 static void check(int ok, const char *name)
 {
@@ -113,6 +113,19 @@ static void test_worker(int listen_fd)
 			continue;
 		serve(c);
 		close(c);
+	}
+}
+
+/* A worker that dies at once, leaving one byte in count_path per life. */
+static void crashing_worker(int listen_fd)
+{
+	int fd = open(count_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+	(void)listen_fd;
+	if (fd >= 0) {
+		if (write(fd, "x", 1) != 1)
+			_exit(2);
+		close(fd);
 	}
 }
 
@@ -252,7 +265,7 @@ static void signal_pid(long pid, int sig)
 		kill((pid_t)pid, sig);
 }
 
-static pid_t start_master(const char *pidfile, int workers)
+static pid_t start_master(const char *pidfile, int workers, pool_worker_fn fn)
 {
 	pid_t pid;
 
@@ -264,7 +277,7 @@ static pid_t start_master(const char *pidfile, int workers)
 
 		if (fd >= 0)
 			dup2(fd, STDERR_FILENO);
-		exit(pool_main(&o, test_worker));
+		exit(pool_main(&o, fn));
 	}
 	return pid;
 }
@@ -411,7 +424,7 @@ static void test_lifecycle(void)
 	int i, ok, fd, status, bad, requests, other;
 	long long start;
 
-	m = start_master(pid_path, NWORKERS);
+	m = start_master(pid_path, NWORKERS, test_worker);
 	check(m > 0 && wait_ready(3000), "master starts and answers");
 	check(stat(sock_path, &st) == 0 && S_ISSOCK(st.st_mode) &&
 	          (st.st_mode & 0777) == 0666,
@@ -503,7 +516,7 @@ static void test_orphans_and_stale_socket(void)
 	int status, ok;
 
 	setenv("REGISTRY_WORKERS", "2", 1);
-	m = start_master(NULL, 0);
+	m = start_master(NULL, 0, test_worker);
 	ok = m > 0 && wait_ready(3000) && hold(2, pids, 2000) == 2 &&
 	     distinct(pids, 2);
 	if (ok) {
@@ -519,7 +532,7 @@ static void test_orphans_and_stale_socket(void)
 	check(ok, "REGISTRY_WORKERS sets the pool size");
 	unsetenv("REGISTRY_WORKERS");
 
-	second = start_master(NULL, 1);
+	second = start_master(NULL, 1, test_worker);
 	status = wait_exit(second, 3000);
 	check(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
 	          ask('p', 2000, NULL) > 0,
@@ -538,7 +551,7 @@ static void test_orphans_and_stale_socket(void)
 	check(ok, "workers exit when the master is killed");
 
 	check(exists(sock_path), "a killed master leaves its socket behind");
-	m = start_master(NULL, 1);
+	m = start_master(NULL, 1, test_worker);
 	check(m > 0 && wait_ready(3000), "a stale socket is replaced");
 	signal_pid(m, SIGTERM);
 	status = wait_exit(m, 5000);
@@ -546,6 +559,25 @@ static void test_orphans_and_stale_socket(void)
 	          !exists(sock_path),
 	      "SIGTERM on an idle pool exits 0 and removes the socket");
 	kill_and_reap(m);
+}
+
+/* Workers that die young are respawned, but not in a tight loop. */
+static void test_crash_loop(void)
+{
+	struct stat st;
+	pid_t m = start_master(NULL, 1, crashing_worker);
+	int status;
+
+	sleep_ms(1000);
+	signal_pid(m, SIGTERM);
+	status = wait_exit(m, 3000);
+	kill_and_reap(m);
+	/* Back-off 0, 0, 100, 200, 400 ms: about five lives in a second. */
+	check(stat(count_path, &st) == 0 && st.st_size >= 3 && st.st_size <= 20,
+	      "a crash loop is respawned with a back-off");
+	check(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "a crash-looping pool still stops on SIGTERM");
+	unlink(count_path);
 }
 
 static void dump_log(void)
@@ -577,10 +609,12 @@ int main(void)
 	snprintf(sock_path, sizeof sock_path, "%s/fcgi.sock", dir);
 	snprintf(pid_path, sizeof pid_path, "%s/registry.pid", dir);
 	snprintf(log_path, sizeof log_path, "%s/master.log", dir);
+	snprintf(count_path, sizeof count_path, "%s/lives", dir);
 
 	test_worker_signals();
 	test_lifecycle();
 	test_orphans_and_stale_socket();
+	test_crash_loop();
 
 	if (failures > 0)
 		dump_log();

@@ -1,0 +1,57 @@
+"""The service rides out failures: a killed worker is replaced and the
+others keep answering; while the database is down every answer is a 503
+with a JSON body, and service resumes by itself once it is back."""
+
+import os
+import signal
+import subprocess
+import time
+
+import requests
+
+
+def pids_of_workers(var_dir):
+    master = int((var_dir / "run" / "registry.pid").read_text())
+    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True,
+                         text=True).stdout.split()
+    return master, [int(p) for p in out]
+
+
+def wait_until(predicate, seconds=20):
+    end = time.time() + seconds
+    while time.time() < end:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_killed_worker_is_replaced(base_url, var_dir):
+    master, before = pids_of_workers(var_dir)
+    assert before
+    os.kill(before[0], signal.SIGKILL)
+    for _ in range(20):
+        assert requests.get(f"{base_url}/api/").status_code == 200
+    assert wait_until(lambda: len(pids_of_workers(var_dir)[1]) == len(before))
+    assert before[0] not in pids_of_workers(var_dir)[1]
+
+
+def stack(root_dir, *args):
+    subprocess.run(["bash", str(root_dir / "src" / "stack.sh"), *args],
+                   check=True, capture_output=True, timeout=120)
+
+
+def test_database_outage_is_503_then_recovers(base_url, var_dir, root_dir):
+    assert requests.get(f"{base_url}/api/storage_root/").status_code == 200
+    stack(root_dir, "db-stop", str(var_dir))
+    try:
+        for _ in range(5):
+            r = requests.get(f"{base_url}/api/storage_root/")
+            assert r.status_code == 503
+            assert r.headers["Content-Type"].startswith("application/json")
+            assert "detail" in r.json()
+    finally:
+        stack(root_dir, "db-start", str(var_dir))
+    assert wait_until(lambda: all(
+        requests.get(f"{base_url}/api/storage_root/").status_code == 200
+        for _ in range(8)))
