@@ -38,14 +38,14 @@ UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=$(ASAN_BUILD)/tests/%)
 # Debian packages needed to build, run and test.
 PACKAGES = gcc make pkg-config libfcgi-dev libpq-dev libjson-c-dev uuid-dev \
            libssl-dev postgresql nginx curl python3-pytest python3-requests \
-           ca-certificates
+           ca-certificates libfcgi-bin
 
 RUN_PORT  = 8000
 TEST_VAR  = var/test
 TEST_PORT = 8100
 PYTHON    = /usr/bin/python3
 
-.PHONY: all run stop test bench clean deps unit
+.PHONY: all run stop test bench clean deps unit install-fair
 # Keep the unit tests' objects, which make would see as intermediate.
 .SECONDARY:
 
@@ -95,6 +95,16 @@ run: deps
 
 stop:
 	@src/stack.sh down var
+
+# Makes this checkout the fair CLI's local registry: writes
+# scripts/start_fair_registry and scripts/stop_fair_registry into
+# FAIR_REGISTRY_DIR (the CLI's default ~/.fair/registry), so that
+# `fair registry start` / `stop` run this registry. See docs/clients.md.
+FAIR_REGISTRY_DIR ?= $(HOME)/.fair/registry
+
+install-fair: deps
+	@$(MAKE) --no-print-directory all
+	@src/fair/install.sh "$(FAIR_REGISTRY_DIR)"
 
 # A fresh instance every time: tests see an empty database and an earlier
 # aborted run (still up or half torn down) cannot get in the way. The

@@ -15,8 +15,10 @@ enum link_err {
 	LINK_NO_OBJECT,   /* the id cannot name a record */
 };
 
-/* Resolves "http://any.host/api/<resource>/<id>/" or the bare path. The
- * host is ignored: the same database answers under several names. */
+/* Resolves "http://any.host/api/<resource>/<id>/" or the bare path, as
+ * the reference's router would: the trailing slash is needed, ".json"
+ * may replace it, the host is ignored (the same database answers under
+ * several names). */
 enum link_err link_parse(const char *url, const char *resource,
 			 long long *id);
 

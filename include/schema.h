@@ -73,7 +73,10 @@ struct field {
 	bool read_only;
 	bool unique; /* single-field uniqueness: constraint <table>_<name>_key */
 	bool one;    /* F_REVERSE: one-to-one */
-	bool nofilter; /* never a filter (and not an allowed query argument) */
+	/* never filters, even when query_args allows its name: the
+	 * reference accepts its reverse relations as query arguments but
+	 * does not filter by them */
+	bool nofilter;
 };
 
 /* A multi-field rule the database checks (constraint <name>); a violation
@@ -114,6 +117,13 @@ struct resource {
 	const char *query_args;
 	/* users: only these control arguments (NULL = all four) */
 	const char *control_args;
+	/* How this resource's records are ordered inside another record's
+	 * list of links (many-to-many and reverse relations): a column,
+	 * "-" first for descending, ties broken by id the same way; NULL =
+	 * ascending id. The reference orders them by each model's default
+	 * ordering, and clients rely on it (an object's components[0] is
+	 * its whole_object component). */
+	const char *link_order;
 };
 
 extern const struct resource resources[];

@@ -1,11 +1,16 @@
-/* cursor.c - list cursors are base64url JSON: ["n" or "p", ordering,
- * [edge values..., id]]. Their values only ever reach SQL as parameters, so
- * an edited cursor can at worst name another page; one that does not parse
- * is refused. */
+/* cursor.c - list cursors are base64url of JSON ["n" or "p", ordering,
+ * [edge values..., id]] followed by a short digest of that JSON. The
+ * digest makes an edited cursor evident (it is refused rather than naming
+ * some other page); as its values only ever reach SQL as parameters, a
+ * forged one could do no more than that anyway. */
 #include "cursor.h"
 
 #include <json-c/json.h>
+#include <openssl/sha.h>
 #include <string.h>
+
+/* bytes of SHA-256 appended to the JSON */
+#define CHECK_LEN 8
 
 static const char b64[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -75,16 +80,25 @@ char *cursor_encode(struct arena *a, const struct cursor *c)
 	size_t len;
 	const char *s = json_object_to_json_string_length(
 		arr, JSON_C_TO_STRING_PLAIN, &len);
-	char *out = b64url_encode(a, (const unsigned char *)s, len);
+	unsigned char *raw = arena_alloc(a, len + CHECK_LEN);
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	memcpy(raw, s, len);
+	SHA256(raw, len, md);
+	memcpy(raw + len, md, CHECK_LEN);
 	json_object_put(arr);
-	return out;
+	return b64url_encode(a, raw, len + CHECK_LEN);
 }
 
 bool cursor_decode(struct arena *a, const char *s, struct cursor *c)
 {
 	size_t n;
 	unsigned char *raw = b64url_decode(a, s, &n);
-	if (!raw || n == 0 || n > 64 * 1024)
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	if (!raw || n <= CHECK_LEN || n > 64 * 1024)
+		return false;
+	n -= CHECK_LEN;
+	SHA256(raw, n, md);
+	if (memcmp(raw + n, md, CHECK_LEN))
 		return false;
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *arr =

@@ -3,7 +3,9 @@
 #include "link.h"
 #include "schema.h"
 
+#include <ctype.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 char *link_to(struct request *r, const char *resource, long long id)
@@ -26,36 +28,78 @@ bool parse_id(const char *s, size_t n, long long *id)
 	return true;
 }
 
+/* Longest hyperlink path we resolve; no record's path comes near it. */
+#define PATH_MAX_LEN 2048
+
+/* The path a hyperlink names, percent-decoded into out: for http(s) URLs
+ * the URL's path (host, port, query and fragment do not matter), otherwise
+ * the whole text. False when it is too long to be a record's. */
+static bool link_path(const char *url, char *out)
+{
+	const char *p = url;
+	size_t n = strlen(url);
+	if (!strncmp(p, "http:", 5) || !strncmp(p, "https:", 6)) {
+		p = strchr(p, ':') + 1;
+		if (!strncmp(p, "//", 2))
+			p += 2 + strcspn(p + 2, "/?#");
+		n = strcspn(p, "?#");
+	}
+	if (n >= PATH_MAX_LEN)
+		return false;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		if (p[i] == '%' && i + 2 < n && isxdigit((unsigned char)p[i + 1]) &&
+		    isxdigit((unsigned char)p[i + 2]) &&
+		    sscanf(p + i + 1, "%2x", &v) == 1) {
+			out[o++] = (char)v;
+			i += 2;
+		} else {
+			out[o++] = p[i];
+		}
+	}
+	out[o] = 0;
+	return true;
+}
+
+/* "" or ".json" or ".json/": the format suffixes the reference routes */
+static bool suffix_end(const char *p)
+{
+	if (*p == '.') {
+		size_t n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz0123456789");
+		if (!n)
+			return false;
+		p += n + 1;
+		return !strcmp(p, "") || !strcmp(p, "/");
+	}
+	return false;
+}
+
 enum link_err link_parse(const char *url, const char *resource,
 			 long long *id)
 {
-	const char *p = url;
-	const char *scheme = strstr(url, "://");
-	if (scheme) {
-		p = strchr(scheme + 3, '/');
-		if (!p)
-			return LINK_NO_MATCH;
-	}
+	char path[PATH_MAX_LEN];
+	if (!link_path(url, path))
+		return LINK_NO_MATCH;
+	const char *p = path;
 	if (strncmp(p, "/api/", 5))
 		return LINK_NO_MATCH;
 	p += 5;
-	const char *slash = strchr(p, '/');
-	if (!slash)
+	if (!*p)
+		return LINK_WRONG_MATCH; /* the API root */
+	size_t rlen = strcspn(p, "/.");
+	if (!rlen || !resource_find(p, (int)rlen))
 		return LINK_NO_MATCH;
-	size_t rlen = (size_t)(slash - p);
-	const char *idp = slash + 1;
-	size_t idlen = strcspn(idp, "/?#");
-	const char *rest = idp + idlen;
-	/* one optional trailing slash, then only a query or fragment */
-	if (*rest == '/')
-		rest++;
-	if (idlen == 0 || (*rest && *rest != '?' && *rest != '#'))
+	bool right = strlen(resource) == rlen && !strncmp(p, resource, rlen);
+	const char *rest = p + rlen;
+	if (!strcmp(rest, "/") || suffix_end(rest))
+		return LINK_WRONG_MATCH; /* a list */
+	const char *pk = rest + 1;
+	size_t pklen = strcspn(pk, "/.");
+	const char *end = pk + pklen;
+	if (*rest != '/' || !pklen || (strcmp(end, "/") && !suffix_end(end)))
 		return LINK_NO_MATCH;
-	if (!resource_find(p, (int)rlen))
-		return LINK_NO_MATCH;
-	if (strlen(resource) != rlen || strncmp(p, resource, rlen))
+	if (!right)
 		return LINK_WRONG_MATCH;
-	if (!parse_id(idp, idlen, id))
-		return LINK_NO_OBJECT;
-	return LINK_OK;
+	return parse_id(pk, pklen, id) ? LINK_OK : LINK_NO_OBJECT;
 }

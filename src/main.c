@@ -1,6 +1,7 @@
 /* main.c - the one binary: FastCGI master and pool, plain FastCGI worker
  * (spawn-fcgi, mod_fcgid), and the administration commands. */
 #include "admin.h"
+#include "example.h"
 #include "migrate.h"
 #include "pool.h"
 #include "worker.h"
@@ -76,6 +77,13 @@ static int cmd_token(PGconn *c, int argc, char **argv)
 	return admin_token(c, argv[2]);
 }
 
+static int cmd_example_data(PGconn *c, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return example_data_load(c);
+}
+
 /* Commands that work on the database: one connection, one function. */
 static const struct command {
 	const char *name;
@@ -88,6 +96,8 @@ static const struct command {
 	{"user", 1, cmd_user, "user NAME              create a user (if missing)"},
 	{"token", 1, cmd_token,
 	 "token NAME             create or replace NAME's token, print it"},
+	{"example-data", 0, cmd_example_data,
+	 "example-data           load example records (once)"},
 	{NULL, 0, NULL, NULL},
 };
 

@@ -8,17 +8,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Python's isoformat(), which the reference prints: six fraction digits
+ * whenever there is a fraction (PostgreSQL drops trailing zeros), none when
+ * it is zero. */
 char *iso_datetime(struct arena *a, const char *pg)
 {
 	/* the session runs in UTC, so the offset is always +00 */
 	size_t n = strlen(pg);
-	char *s = arena_alloc(a, n + 2);
-	memcpy(s, pg, n);
-	if (n > 10 && s[10] == ' ')
-		s[10] = 'T';
-	if (n >= 3 && !strcmp(s + n - 3, "+00"))
-		strcpy(s + n - 3, "Z");
-	return s;
+	struct buf b;
+	buf_init(&b, a);
+	size_t sec = n > 19 ? 19 : n; /* "YYYY-MM-DD hh:mm:ss" */
+	buf_add(&b, pg, sec);
+	if (sec > 10 && b.p[10] == ' ')
+		b.p[10] = 'T';
+	const char *p = pg + sec;
+	if (*p == '.') {
+		size_t digits = strspn(p + 1, "0123456789");
+		buf_add(&b, p, digits + 1);
+		for (size_t i = digits; i < 6; i++)
+			buf_putc(&b, '0');
+		p += digits + 1;
+	}
+	buf_puts(&b, strcmp(p, "+00") ? p : "Z");
+	return b.p;
 }
 
 /* "{3,17,20}" -> links */

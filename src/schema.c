@@ -180,6 +180,11 @@ static const struct field issue_fields[] = {
         .join = "issue_component_issues",
         .join_self = "issue_id",
         .join_other = "object_component_id",
+        /* the reference requires it on PUT but fills in [] on POST,
+         * and, being its reverse side, does not filter by it */
+        .required = true,
+        .def = "{}",
+        .nofilter = true,
         .help = "The object components this issue affects.",
     },
     {0},
@@ -453,6 +458,7 @@ static const struct field object_component_fields[] = {
     {
         .name = "inputs_of",
         .type = F_LINKS,
+        .nofilter = true,
         .target = "code_run",
         .join = "code_run_inputs",
         .join_self = "object_component_id",
@@ -463,6 +469,7 @@ static const struct field object_component_fields[] = {
     {
         .name = "outputs_of",
         .type = F_LINKS,
+        .nofilter = true,
         .target = "code_run",
         .join = "code_run_outputs",
         .join_self = "object_component_id",
@@ -1183,6 +1190,7 @@ const struct resource resources[] = {
     },
     {
         .name = "issue",
+        .link_order = "-last_updated",
         .query_args = "component_issues,updated_by,last_updated,severity,description,uuid",
         .model = "Issue",
         .title = "Issue",
@@ -1204,6 +1212,7 @@ const struct resource resources[] = {
     },
     {
         .name = "object",
+        .link_order = "-last_updated",
         .query_args = "components,code_repo_of,config_of,submission_script_of,data_products,quality_control,quality_control_document,keywords,licences,code_repo_release,metadata,updated_by,last_updated,storage_location,description,file_type,uuid,authors",
         .model = "Object",
         .title = "Object",
@@ -1214,6 +1223,7 @@ const struct resource resources[] = {
     },
     {
         .name = "user_author",
+        .link_order = "-last_updated",
         .query_args = "updated_by,last_updated,user,author",
         .model = "UserAuthor",
         .title = "User Author",
@@ -1233,6 +1243,7 @@ const struct resource resources[] = {
     },
     {
         .name = "code_run",
+        .link_order = "-last_updated",
         .query_args = "updated_by,last_updated,code_repo,model_config,submission_script,run_date,description,uuid,inputs,outputs",
         .model = "CodeRun",
         .title = "Code Run",
@@ -1242,6 +1253,7 @@ const struct resource resources[] = {
     },
     {
         .name = "storage_root",
+        .link_order = "-last_updated",
         .query_args = "locations,updated_by,last_updated,root,local",
         .model = "StorageRoot",
         .title = "Storage Root",
@@ -1298,6 +1310,7 @@ const struct resource resources[] = {
     },
     {
         .name = "quality_controlled",
+        .link_order = "-last_updated",
         .query_args = "updated_by,last_updated,object,document",
         .model = "QualityControlled",
         .title = "Quality Controlled",
@@ -1317,6 +1330,7 @@ const struct resource resources[] = {
     },
     {
         .name = "licence",
+        .link_order = "-last_updated",
         .query_args = "updated_by,last_updated,object,licence_info,identifier",
         .model = "Licence",
         .title = "Licence",

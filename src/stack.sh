@@ -8,7 +8,9 @@
 #   src/stack.sh down VAR                 stop everything started from VAR
 #   src/stack.sh db-stop|db-start VAR     stop or start only its PostgreSQL
 #
-# Environment: STACK_FAST=1 runs PostgreSQL without fsync (test instances).
+# Environment: STACK_FAST=1 runs PostgreSQL without fsync (test instances);
+# STACK_ADDRESS=ADDR makes nginx listen on ADDR instead of 127.0.0.1 (the
+# fair CLI's `fair registry start --address`; 0.0.0.0 is every interface).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -209,6 +211,7 @@ nginx_up() {
 	install -d -m 755 "$NGINX_DIR" "$NGINX_DIR/tmp"
 	user=$(id -un)
 	sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$port|g" \
+		-e "s|@ADDRESS@|$LISTEN_HOST|g" \
 		-e "s|@SOCKET@|$SOCKET|g" -e "s|@USER@|$user|g" \
 		"$ROOT/nginx/registry.conf.in" >"$NGINX_CONF.new"
 	# An unprivileged nginx cannot switch users; drop the line instead of
@@ -260,6 +263,19 @@ wait_http() {
 	die "$url did not answer 200 (last status: ${code:-none})"
 }
 
+# LISTEN_HOST for nginx's listen directive, URL_HOST for reaching it: an
+# IPv6 address needs brackets in both, and a wildcard is reached through
+# the loopback.
+set_address() {
+	case $1 in
+	'' | *[!A-Za-z0-9.:-]*) die "bad listen address '$1'" ;;
+	0.0.0.0) LISTEN_HOST=$1 URL_HOST=127.0.0.1 ;;
+	::) LISTEN_HOST='[::]' URL_HOST='[::1]' ;;
+	*:*) LISTEN_HOST="[$1]" URL_HOST="[$1]" ;;
+	*) LISTEN_HOST=$1 URL_HOST=$1 ;;
+	esac
+}
+
 cmd_up() {
 	local port=${2:-} bin=${3:-$ROOT/cgi-bin/registry} pgbin token
 	set_paths "${1:-}"
@@ -267,6 +283,7 @@ cmd_up() {
 	'' | *[!0-9]*) usage ;;
 	esac
 	[ -x "$bin" ] || die "no registry binary at $bin (run make first)"
+	set_address "${STACK_ADDRESS:-127.0.0.1}"
 	bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 	command -v curl >/dev/null || die "curl is missing (make deps installs it)"
 	[ -x /usr/sbin/nginx ] || die "nginx is missing (make deps installs it)"
@@ -301,10 +318,10 @@ EOF
 
 	registry_up "$bin"
 	nginx_up "$port"
-	wait_http "http://127.0.0.1:$port/api/"
+	wait_http "http://$URL_HOST:$port/api/"
 
 	echo
-	echo "Registry API: http://127.0.0.1:$port/api/"
+	echo "Registry API: http://$URL_HOST:$port/api/"
 	echo "Token:        $token  (saved in $VAR/token)"
 }
 

@@ -1,12 +1,17 @@
 /* worker.c - a worker's life: one database connection, one arena reused by
  * every request, FastCGI requests read into struct request, routed,
  * answered, and the arena emptied. */
+#define _GNU_SOURCE /* ppoll */
 #include "worker.h"
 #include "pool.h"
 #include "request.h"
 #include "router.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <fcgiapp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,23 +116,49 @@ static void serve_one(FCGX_Request *f, struct db *db, struct arena *a)
 	write_response(&rq, f);
 }
 
+/* Waits for a connection with the stop signals let through only here:
+ * libfcgi's reads and writes do not survive EINTR, so a signal must never
+ * land while a request is in flight. Returns false once told to stop. */
+static bool wait_for_connection(int listen_fd, const sigset_t *open)
+{
+	struct pollfd p = {.fd = listen_fd, .events = POLLIN};
+	while (!pool_stop) {
+		int n = ppoll(&p, 1, NULL, open);
+		if (n > 0)
+			return true;
+		if (n < 0 && errno != EINTR) {
+			perror("registry: poll");
+			usleep(100 * 1000);
+		}
+	}
+	return false;
+}
+
 void worker_main(int listen_fd)
 {
 	FCGX_Request f;
 	struct db db;
 	struct arena a = {0};
+	sigset_t stop, open;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &open);
+	sigdelset(&open, SIGTERM);
+	sigdelset(&open, SIGINT);
+	sigdelset(&open, SIGHUP);
+	/* several workers wake for one connection: the losers must get
+	 * EAGAIN from accept, not sleep in it */
+	fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
+
 	FCGX_Init();
-	FCGX_InitRequest(&f, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+	FCGX_InitRequest(&f, listen_fd, 0);
 	db_init(&db, getenv("REGISTRY_DATABASE_URL"));
 	db_ready(&db);
-	while (!pool_stop) {
-		if (FCGX_Accept_r(&f) < 0) {
-			/* interrupted by a signal: look at pool_stop again;
-			 * anything else: do not spin on a broken socket */
-			if (errno != EINTR && !pool_stop)
-				usleep(100 * 1000);
-			continue;
-		}
+	while (wait_for_connection(listen_fd, &open)) {
+		if (FCGX_Accept_r(&f) < 0)
+			continue; /* another worker took it */
 		serve_one(&f, &db, &a);
 		FCGX_Finish_r(&f);
 		arena_reset(&a);

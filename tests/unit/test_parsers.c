@@ -98,7 +98,7 @@ static void test_links(void)
 	      id == 3);
 	CHECK(link_parse("/api/object/12/", "object", &id) == LINK_OK &&
 	      id == 12);
-	CHECK(link_parse("/api/object/12", "object", &id) == LINK_OK);
+	CHECK(link_parse("/api/object/12", "object", &id) == LINK_NO_MATCH);
 	CHECK(link_parse("http://h/api/object/3/?format=json", "object",
 			 &id) == LINK_OK);
 	CHECK(link_parse("http://h/api/author/3/", "object", &id) ==

@@ -1,0 +1,35 @@
+/* web.h - what people see in a browser: the browsable API (every /api/
+ * answer as an HTML page) and the website (home page, record pages,
+ * issues, the guides in docs/). All of it is rendered here, in C, with the
+ * escaping writer of html.h; nginx serves the stylesheet. */
+#ifndef WEB_H
+#define WEB_H
+
+#include "html.h"
+#include "request.h"
+
+/* True when the client asked for HTML: ?format=api, or no format and an
+ * Accept header that the reference would answer with its HTML renderer. */
+bool web_wants_html(const struct request *rq);
+
+/* Runs once the answer is complete. A JSON answer to a client that wants
+ * HTML becomes the browsable API page (under /api/) or an HTML error page
+ * (elsewhere); anything else is left alone, so JSON clients see no
+ * change. */
+void web_finish(struct request *rq);
+
+/* The website: answers rq and returns true when its path is one of the
+ * site's pages (/, /docs/..., /<resource>s/, /<resource>/<id>). */
+bool web_page(struct request *rq);
+
+/* ---- shared by the pages ---- */
+
+/* The document head and the site's navigation bar; title is a value. */
+void page_begin(struct html *h, const char *title);
+void page_end(struct html *h);
+/* Sets h as rq's HTML answer, with the headers every page carries. */
+void page_answer(struct request *rq, int status, struct html *h);
+/* A whole error page: the status, a message and a way back. */
+void web_error_page(struct request *rq, int status, const char *message);
+
+#endif

@@ -1,0 +1,470 @@
+/* html.c - the escaping HTML writer and a small Markdown renderer. Nothing
+ * here knows about the registry; web pages are built on top of it. */
+#include "html.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+void html_init(struct html *h, struct arena *a)
+{
+	buf_init(&h->b, a);
+}
+
+void html_lit_(struct html *h, const char *lit, size_t n)
+{
+	buf_add(&h->b, lit, n);
+}
+
+void html_textn(struct html *h, const char *s, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *rep;
+		switch (s[i]) {
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		case '\0':
+			rep = "\xef\xbf\xbd"; /* U+FFFD, as browsers do */
+			break;
+		default:
+			continue;
+		}
+		buf_add(&h->b, s + start, i - start);
+		buf_puts(&h->b, rep);
+		start = i + 1;
+	}
+	buf_add(&h->b, s + start, n - start);
+}
+
+void html_text(struct html *h, const char *s)
+{
+	if (s)
+		html_textn(h, s, strlen(s));
+}
+
+void html_int(struct html *h, long long v)
+{
+	char tmp[24];
+	int n = snprintf(tmp, sizeof tmp, "%lld", v);
+	buf_add(&h->b, tmp, (size_t)n);
+}
+
+bool html_url_ok(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	if (!strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8) ||
+	    !strncasecmp(s, "mailto:", 7))
+		return true;
+	if (s[0] == '/' && s[1] == '/')
+		return false;
+	/* relative: no scheme, i.e. no ':' before the first / ? # */
+	size_t n = strcspn(s, "/?#");
+	if (memchr(s, ':', n))
+		return false;
+	/* control characters and backslashes confuse URL parsers */
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == '\\')
+			return false;
+	return true;
+}
+
+void html_link(struct html *h, const char *url, const char *text)
+{
+	if (!html_url_ok(url)) {
+		html_text(h, text);
+		return;
+	}
+	HTML(h, "<a href=\"");
+	html_text(h, url);
+	HTML(h, "\">");
+	html_text(h, text);
+	HTML(h, "</a>");
+}
+
+void url_path_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-_.~/:@", c)) {
+			buf_putc(b, (char)c);
+		} else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[c >> 4]);
+			buf_putc(b, hex[c & 15]);
+		}
+	}
+}
+
+/* ---- Markdown ------------------------------------------------------- */
+
+/* Deep enough for **[`x`](y)**; a hostile text cannot recurse further. */
+#define MD_DEPTH 6
+
+static const char *find(const char *s, size_t n, const char *what)
+{
+	size_t w = strlen(what);
+	for (size_t i = 0; i + w <= n; i++)
+		if (!memcmp(s + i, what, w))
+			return s + i;
+	return NULL;
+}
+
+static void md_inline(struct html *h, const char *s, size_t n, int depth);
+
+/* [text](url): returns the length consumed, or 0 when s is not a link. */
+static size_t md_link(struct html *h, const char *s, size_t n, int depth)
+{
+	const char *mid = find(s, n, "](");
+	if (!mid)
+		return 0;
+	const char *end = memchr(mid + 2, ')', n - (size_t)(mid + 2 - s));
+	if (!end || memchr(s + 1, '\n', (size_t)(mid - s - 1)))
+		return 0;
+	struct buf url;
+	buf_init(&url, h->b.a);
+	buf_add(&url, mid + 2, (size_t)(end - mid - 2));
+	buf_putc(&url, 0);
+	if (!html_url_ok(url.p)) {
+		/* the link text without the address */
+		md_inline(h, s + 1, (size_t)(mid - s - 1), depth + 1);
+		return (size_t)(end - s) + 1;
+	}
+	HTML(h, "<a href=\"");
+	html_text(h, url.p);
+	HTML(h, "\">");
+	md_inline(h, s + 1, (size_t)(mid - s - 1), depth + 1);
+	HTML(h, "</a>");
+	return (size_t)(end - s) + 1;
+}
+
+static void md_inline(struct html *h, const char *s, size_t n, int depth)
+{
+	size_t i = 0, start = 0;
+	if (depth > MD_DEPTH) {
+		html_textn(h, s, n);
+		return;
+	}
+	while (i < n) {
+		const char *rest = s + i;
+		size_t left = n - i, used = 0;
+		if (*rest == '`') {
+			const char *end = memchr(rest + 1, '`', left - 1);
+			if (end) {
+				html_textn(h, s + start, i - start);
+				HTML(h, "<code>");
+				html_textn(h, rest + 1, (size_t)(end - rest - 1));
+				HTML(h, "</code>");
+				used = (size_t)(end - rest) + 1;
+			}
+		} else if (left > 4 && !memcmp(rest, "**", 2) && rest[2] != ' ') {
+			const char *end = find(rest + 2, left - 2, "**");
+			if (end && end > rest + 2) {
+				html_textn(h, s + start, i - start);
+				HTML(h, "<strong>");
+				md_inline(h, rest + 2, (size_t)(end - rest - 2),
+					  depth + 1);
+				HTML(h, "</strong>");
+				used = (size_t)(end - rest) + 2;
+			}
+		} else if (*rest == '*' && left > 2 && rest[1] != ' ' &&
+			   rest[1] != '*' && (i == 0 || s[i - 1] == ' ')) {
+			const char *end = memchr(rest + 1, '*', left - 1);
+			if (end && end[-1] != ' ') {
+				html_textn(h, s + start, i - start);
+				HTML(h, "<em>");
+				md_inline(h, rest + 1, (size_t)(end - rest - 1),
+					  depth + 1);
+				HTML(h, "</em>");
+				used = (size_t)(end - rest) + 1;
+			}
+		} else if (*rest == '[') {
+			size_t mark = h->b.len;
+			html_textn(h, s + start, i - start);
+			used = md_link(h, rest, left, depth);
+			if (!used)
+				h->b.len = mark; /* not a link after all */
+		} else if (*rest == '<' && (!strncasecmp(rest + 1, "http://", 7) ||
+					    !strncasecmp(rest + 1, "https://", 8))) {
+			const char *end = memchr(rest, '>', left);
+			if (end && !memchr(rest, ' ', (size_t)(end - rest))) {
+				html_textn(h, s + start, i - start);
+				char *url = arena_strndup(h->b.a, rest + 1,
+							  (size_t)(end - rest - 1));
+				html_link(h, url, url);
+				used = (size_t)(end - rest) + 1;
+			}
+		}
+		if (used) {
+			i += used;
+			start = i;
+		} else {
+			i++;
+		}
+	}
+	html_textn(h, s + start, n - start);
+}
+
+enum md_block { B_NONE, B_P, B_UL, B_OL, B_QUOTE, B_TABLE };
+
+struct md {
+	struct html *h;
+	enum md_block blk;
+	struct buf text; /* the open paragraph, list item or quote */
+	bool item;       /* a list item is open */
+};
+
+static void md_flush_text(struct md *m, const char *open, const char *close)
+{
+	if (m->text.len) {
+		buf_puts(&m->h->b, open);
+		md_inline(m->h, m->text.p, m->text.len, 0);
+		buf_puts(&m->h->b, close);
+	}
+	m->text.len = 0;
+}
+
+static void md_close(struct md *m)
+{
+	switch (m->blk) {
+	case B_P:
+		md_flush_text(m, "<p>", "</p>\n");
+		break;
+	case B_UL:
+	case B_OL:
+		if (m->item)
+			md_flush_text(m, "<li>", "</li>\n");
+		m->item = false;
+		if (m->blk == B_UL)
+			HTML(m->h, "</ul>\n");
+		else
+			HTML(m->h, "</ol>\n");
+		break;
+	case B_QUOTE:
+		md_flush_text(m, "<blockquote><p>", "</p></blockquote>\n");
+		break;
+	case B_TABLE:
+		HTML(m->h, "</tbody></table></div>\n");
+		break;
+	case B_NONE:
+		break;
+	}
+	m->blk = B_NONE;
+	m->text.len = 0;
+}
+
+static void md_add_text(struct md *m, const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	if (m->text.len)
+		buf_putc(&m->text, '\n');
+	buf_add(&m->text, s, n);
+}
+
+static void md_row(struct md *m, const char *s, size_t n, bool head)
+{
+	/* outer pipes are optional on the right */
+	if (n && *s == '|')
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\r'))
+		n--;
+	if (n && s[n - 1] == '|')
+		n--;
+	HTML(m->h, "<tr>");
+	while (true) {
+		const char *bar = memchr(s, '|', n);
+		size_t len = bar ? (size_t)(bar - s) : n;
+		const char *c = s;
+		size_t cl = len;
+		while (cl && *c == ' ')
+			c++, cl--;
+		while (cl && c[cl - 1] == ' ')
+			cl--;
+		if (head)
+			HTML(m->h, "<th>");
+		else
+			HTML(m->h, "<td>");
+		md_inline(m->h, c, cl, 0);
+		if (head)
+			HTML(m->h, "</th>");
+		else
+			HTML(m->h, "</td>");
+		if (!bar)
+			break;
+		s = bar + 1;
+		n -= len + 1;
+	}
+	HTML(m->h, "</tr>\n");
+}
+
+/* |---|:---:| */
+static bool md_is_separator(const char *s, size_t n)
+{
+	bool dash = false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '-')
+			dash = true;
+		else if (!strchr("|: \t\r", s[i]))
+			return false;
+	}
+	return dash && n && *s == '|';
+}
+
+static bool md_is_rule(const char *s, size_t n)
+{
+	int count = 0;
+	char c = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ' ' || s[i] == '\r')
+			continue;
+		if (!strchr("-*_", s[i]) || (c && s[i] != c))
+			return false;
+		c = s[i];
+		count++;
+	}
+	return count >= 3;
+}
+
+/* "- x", "* x", "+ x" -> 2; "12. x" -> 4; else 0 */
+static size_t md_bullet(const char *s, size_t n, bool *ordered)
+{
+	if (n >= 2 && strchr("-*+", s[0]) && s[1] == ' ') {
+		*ordered = false;
+		return 2;
+	}
+	size_t i = 0;
+	while (i < n && i < 9 && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i && i + 1 < n && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ') {
+		*ordered = true;
+		return i + 2;
+	}
+	return 0;
+}
+
+/* "## x" -> 2; not a heading -> 0 */
+static size_t md_heading(const char *s, size_t n, size_t indent)
+{
+	size_t lvl = 0;
+	while (lvl < n && s[lvl] == '#')
+		lvl++;
+	if (indent >= 4 || lvl == 0 || lvl > 6 || (lvl < n && s[lvl] != ' '))
+		return 0;
+	return lvl;
+}
+
+void html_markdown(struct html *h, const char *md, size_t n)
+{
+	struct md m = {.h = h};
+	buf_init(&m.text, h->b.a);
+	bool code = false;
+	const char *p = md, *end = md + n;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *line = p;
+		const char *next = nl ? nl + 1 : end;
+		p = next;
+		if (code) {
+			if (len >= 3 && !memcmp(line, "```", 3)) {
+				HTML(h, "</code></pre>\n");
+				code = false;
+			} else {
+				html_textn(h, line, len);
+				HTML(h, "\n");
+			}
+			continue;
+		}
+		size_t indent = 0;
+		while (indent < len && line[indent] == ' ')
+			indent++;
+		const char *t = line + indent;
+		size_t tl = len - indent;
+		while (tl && (t[tl - 1] == '\r' || t[tl - 1] == ' '))
+			tl--;
+		bool ordered = false;
+		size_t bullet, lvl;
+		if (tl == 0) {
+			md_close(&m);
+		} else if (tl >= 3 && !memcmp(t, "```", 3)) {
+			md_close(&m);
+			HTML(h, "<pre><code>");
+			code = true;
+		} else if ((lvl = md_heading(t, tl, indent))) {
+			static const char *const open[] = {
+			    "<h1>", "<h2>", "<h3>", "<h4>", "<h5>", "<h6>"};
+			static const char *const close[] = {
+			    "</h1>\n", "</h2>\n", "</h3>\n",
+			    "</h4>\n", "</h5>\n", "</h6>\n"};
+			md_close(&m);
+			buf_puts(&h->b, open[lvl - 1]);
+			size_t skip = lvl < tl ? lvl + 1 : lvl;
+			md_inline(h, t + skip, tl - skip, 0);
+			buf_puts(&h->b, close[lvl - 1]);
+		} else if (md_is_rule(t, tl) && m.blk != B_P) {
+			md_close(&m);
+			HTML(h, "<hr>\n");
+		} else if (*t == '|' && m.blk == B_TABLE) {
+			md_row(&m, t, tl, false);
+		} else if (*t == '|' && p < end &&
+			   md_is_separator(p, strcspn(p, "\n"))) {
+			md_close(&m);
+			HTML(h, "<div class=\"scroll\"><table><thead>");
+			md_row(&m, t, tl, true);
+			HTML(h, "</thead><tbody>\n");
+			m.blk = B_TABLE;
+			p += strcspn(p, "\n");
+			if (p < end)
+				p++;
+		} else if ((bullet = md_bullet(t, tl, &ordered)) &&
+			   (indent < 2 || (m.blk != B_UL && m.blk != B_OL))) {
+			enum md_block want = ordered ? B_OL : B_UL;
+			if (m.blk != want) {
+				md_close(&m);
+				if (ordered)
+					HTML(h, "<ol>\n");
+				else
+					HTML(h, "<ul>\n");
+				m.blk = want;
+			} else if (m.item) {
+				md_flush_text(&m, "<li>", "</li>\n");
+			}
+			m.item = true;
+			md_add_text(&m, t + bullet, tl - bullet);
+		} else if (*t == '>') {
+			if (m.blk != B_QUOTE) {
+				md_close(&m);
+				m.blk = B_QUOTE;
+			}
+			md_add_text(&m, t + 1, tl - 1);
+		} else {
+			if (m.blk == B_TABLE || m.blk == B_NONE) {
+				md_close(&m);
+				m.blk = B_P;
+			}
+			md_add_text(&m, t, tl);
+		}
+	}
+	if (code)
+		HTML(h, "</code></pre>\n");
+	md_close(&m);
+}

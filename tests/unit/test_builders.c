@@ -1,0 +1,67 @@
+/* test_builders.c - what is built from the resource table: select lists,
+ * and the table's own consistency (every link names a resource). */
+#include "check.h"
+
+#include "arena.h"
+#include "schema.h"
+#include "sql.h"
+
+static void test_select_list(struct arena *a)
+{
+	struct buf b;
+	buf_init(&b, a);
+	sql_select_list(&b, resource_find("storage_root", -1));
+	CHECK_STR(b.p, "t.id, t.\"last_updated\", t.\"root\", t.\"local\", "
+		       "t.\"updated_by_id\", (SELECT array_agg(x.id ORDER BY "
+		       "x.id) FROM \"storage_location\" x WHERE "
+		       "x.\"storage_root_id\" = t.id)");
+	buf_init(&b, a);
+	sql_select_list(&b, resource_find("code_run", -1));
+	CHECK(strstr(b.p, "FROM \"code_run_inputs\" j WHERE "
+			  "j.\"code_run_id\" = t.id") != NULL);
+	CHECK(strstr(b.p, "ro_crate") == NULL); /* computed, not selected */
+}
+
+static void test_table(void)
+{
+	CHECK(n_resources == 19);
+	for (int i = 0; i < n_resources; i++) {
+		const struct resource *r = &resources[i];
+		CHECK(resource_find(r->name, -1) == r);
+		for (const struct field *f = r->fields; f->name; f++) {
+			if (f->type == F_LINK || f->type == F_LINKS ||
+			    f->type == F_REVERSE)
+				CHECK(f->target && resource_find(f->target, -1));
+			if (f->type == F_LINKS)
+				CHECK(f->join && f->join_self && f->join_other);
+			CHECK(field_find(r, f->name) == f);
+		}
+	}
+	CHECK(resource_find("nothing", -1) == NULL);
+	CHECK(resource_find("object_component", 6) ==
+	      resource_find("object", -1));
+}
+
+static void test_buf(struct arena *a)
+{
+	struct buf b;
+	buf_init(&b, a);
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&b, "%d,", i);
+	CHECK(b.len == strlen(b.p));
+	CHECK(!strncmp(b.p, "0,1,2,", 6));
+	struct params p;
+	params_init(&p, a);
+	for (int i = 0; i < 100; i++)
+		CHECK(params_add(&p, "x") == i + 1);
+}
+
+int main(void)
+{
+	struct arena a = {0};
+	test_select_list(&a);
+	test_table();
+	test_buf(&a);
+	arena_free(&a);
+	return check_done("test_builders");
+}
