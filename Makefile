@@ -38,14 +38,14 @@ UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=$(ASAN_BUILD)/tests/%)
 # Debian packages needed to build, run and test.
 PACKAGES = gcc make pkg-config libfcgi-dev libpq-dev libjson-c-dev uuid-dev \
            libssl-dev postgresql nginx curl python3-pytest python3-requests \
-           ca-certificates libfcgi-bin
+           ca-certificates libfcgi-bin clang libclang-rt-14-dev
 
 RUN_PORT  = 8000
 TEST_VAR  = var/test
 TEST_PORT = 8100
 PYTHON    = /usr/bin/python3
 
-.PHONY: all run stop test bench clean deps unit install-fair
+.PHONY: all run stop test bench clean deps unit fuzz fuzz-build example-data install-fair
 # Keep the unit tests' objects, which make would see as intermediate.
 .SECONDARY:
 
@@ -75,6 +75,31 @@ $(ASAN_BUILD)/tests/%: $(ASAN_BUILD)/tests/%.o $(ASAN_LIB)
 
 unit: $(UNIT_BINS)
 
+# Fuzz targets (libFuzzer): every parser of client input. Built with clang;
+# `make test` runs each briefly, `make fuzz` for FUZZ_SECONDS each.
+FUZZ_BUILD   = var/build-fuzz
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  = -O1 -g -std=c11 -Wall -Wextra $(FUZZ_SAN)
+FUZZ_OBJS    = $(filter-out $(FUZZ_BUILD)/main.o,$(SRCS:src/%.c=$(FUZZ_BUILD)/%.o))
+FUZZ_BINS    = $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+
+$(FUZZ_BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	clang $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: deps fuzz-build
+	@for f in $(FUZZ_BINS); do \
+		mkdir -p var/fuzz-corpus/$$(basename $$f); \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+			var/fuzz-corpus/$$(basename $$f) tests/fuzz/seeds || exit 1; \
+	done
+
 # Installs only what is missing, so it is quick and offline once done.
 deps:
 	@missing=; \
@@ -92,6 +117,11 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory all
 	@src/stack.sh up var $(RUN_PORT)
+	@echo "Example records: make example-data"
+
+# Loads a small example registry into the instance `make run` started.
+example-data: all
+	@set -a && . var/env && set +a && $(BIN) example-data
 
 stop:
 	@src/stack.sh down var
@@ -110,7 +140,7 @@ install-fair: deps
 # aborted run (still up or half torn down) cannot get in the way. The
 # instance is torn down whatever happens, and pytest's status is ours.
 test: deps
-	@$(MAKE) --no-print-directory $(ASAN_BIN) unit
+	@$(MAKE) --no-print-directory $(ASAN_BIN) unit fuzz-build
 	@src/stack.sh down $(TEST_VAR) >/dev/null 2>&1 || true
 	@rm -rf $(TEST_VAR)
 	@trap 'src/stack.sh down $(TEST_VAR) >/dev/null 2>&1' EXIT INT TERM; \
