@@ -3,13 +3,15 @@
 # Everything generated goes under var/ except the binary, cgi-bin/registry.
 
 CC       = gcc
-PKGS     = fcgi libpq json-c uuid libcrypto
+PKGS     = fcgi libpq json-c uuid libcrypto libgvc libzip
 # pkg-config may not be installed yet when this file is first read; `run` and
 # `test` install it and then build in a fresh make, which asks again.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null || \
-                echo -I/usr/include/postgresql -I/usr/include/json-c)
+                echo -I/usr/include/postgresql -I/usr/include/json-c \
+                     -I/usr/include/graphviz)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
-                echo -lfcgi -lpq -ljson-c -luuid -lcrypto)
+                echo -lfcgi -lpq -ljson-c -luuid -lcrypto -lgvc -lcgraph \
+                     -lcdt -lzip)
 
 WARN     = -std=c11 -Wall -Wextra -Werror
 # POSIX and the usual BSD/GNU extras (strdup, setenv, readlink, PATH_MAX)
@@ -38,7 +40,9 @@ UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=$(ASAN_BUILD)/tests/%)
 # Debian packages needed to build, run and test.
 PACKAGES = gcc make pkg-config libfcgi-dev libpq-dev libjson-c-dev uuid-dev \
            libssl-dev postgresql nginx curl python3-pytest python3-requests \
-           ca-certificates libfcgi-bin clang libclang-rt-14-dev
+           ca-certificates libfcgi-bin clang libclang-rt-14-dev \
+           libgraphviz-dev libzip-dev python3-prov python3-rdflib \
+           chromium python3-websocket wrk postgresql-contrib
 
 RUN_PORT  = 8000
 TEST_VAR  = var/test
@@ -141,6 +145,7 @@ install-fair: deps
 # instance is torn down whatever happens, and pytest's status is ours.
 test: deps
 	@$(MAKE) --no-print-directory $(ASAN_BIN) unit fuzz-build
+	@REGISTRY_BIN=$(CURDIR)/$(ASAN_BIN) tests/clients/run_clients.sh
 	@src/stack.sh down $(TEST_VAR) >/dev/null 2>&1 || true
 	@rm -rf $(TEST_VAR)
 	@trap 'src/stack.sh down $(TEST_VAR) >/dev/null 2>&1' EXIT INT TERM; \
@@ -154,8 +159,13 @@ test: deps
 	rc=$$?; src/stack.sh down $(TEST_VAR) >/dev/null 2>&1; trap - EXIT; \
 	exit $$rc
 
-bench:
-	@echo "make bench: not yet implemented"
+# Not part of `make test`: brings up its own durable instance under
+# var/bench, loads it through the API, measures it against nginx and
+# PostgreSQL alone and tears it down (tests/bench/, docs/performance.md).
+# BENCH_RUNS, BENCH_SECONDS, BENCH_SCALE, ... are read from the environment.
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tests/bench/bench.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BIN)

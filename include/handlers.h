@@ -13,10 +13,15 @@ void handle_update(struct request *rq, const struct resource *r,
 		   long long id, bool partial);
 void handle_delete(struct request *rq, const struct resource *r,
 		   long long id);
-void handle_options(struct request *rq, const struct resource *r,
-		    bool detail);
+/* detail: the record's OPTIONS (id names it), else the list's */
+void handle_options(struct request *rq, const struct resource *r, bool detail,
+		    long long id);
 void handle_api_root(struct request *rq);
 void handle_username(struct request *rq);
+
+/* The OPTIONS answer of a view outside the resource table: name,
+ * description, renders and parses. */
+struct json_object *view_metadata(const char *name, const char *doc);
 
 /* Reads one record into a JSON object; NULL with the answer set (404 or a
  * database failure) when it cannot. */

@@ -16,6 +16,8 @@ struct html {
 };
 
 void html_init(struct html *h, struct arena *a);
+/* Makes room for n more bytes, so a big page is not copied as it grows. */
+void html_reserve(struct html *h, size_t n);
 
 /* Literal markup. `"" lit` only compiles when lit is a string literal. */
 #define HTML(h, lit) html_lit_((h), "" lit, sizeof(lit) - 1)

@@ -19,8 +19,13 @@ enum link_err {
  * the reference's router would: the trailing slash is needed, ".json"
  * may replace it, the host is ignored (the same database answers under
  * several names). */
-enum link_err link_parse(const char *url, const char *resource,
-			 long long *id);
+enum link_err link_parse(const char *url, const char *resource, long long *id);
+
+/* The first of ids (a PostgreSQL array text, "{3,7}") that names no
+ * record of table, NULL when all do. One statement, however many ids.
+ * After a database failure *err is -1 and the answer is set. */
+const char *link_missing(struct request *rq, const char *table, const char *ids,
+                         int *err);
 
 /* Parses a positive decimal id (no sign, no spaces, no overflow). */
 bool parse_id(const char *s, size_t n, long long *id);

@@ -27,6 +27,12 @@ struct request {
 	size_t body_len;
 	const char *format; /* ?format= value, or NULL */
 	long long user;     /* authenticated user id, 0 = anonymous */
+	const char *docs;   /* the guides' directory (docs/), from nginx */
+	/* Uploads to the object store (nginx/registry.conf.in): nginx keeps
+	 * the body in this file and sends none of it; upload_check is
+	 * nginx asking whether to accept an upload before reading it. */
+	const char *body_file;
+	bool upload_check;
 
 	/* what goes out */
 	int status;

@@ -26,11 +26,11 @@ enum ftype {
 	F_INT,
 	F_LINK,    /* hyperlink to one record of .target; column <name>_id */
 	F_LINKS,   /* hyperlinks through a join table (.join, .join_self,
-		      .join_other); read_only when it is the reverse side */
+	              .join_other); read_only when it is the reverse side */
 	F_REVERSE, /* records of .target whose column .rev_column points here:
-		      a list of hyperlinks, or one hyperlink / null if .one */
+	              a list of hyperlinks, or one hyperlink / null if .one */
 	F_HREF,    /* computed absolute URL: .href is a printf pattern with
-		      one %lld for the record's id */
+	              one %lld for the record's id */
 	F_STRINGS, /* read-only list of strings (.expr gives a text[]) */
 };
 
@@ -53,9 +53,9 @@ struct field {
 	/* read-only value computed in SQL from the row (alias t) instead of
 	 * a column of the same name */
 	const char *expr;
-	const char *def;        /* default, as SQL literal text ("true", "1") */
-	const char *label;      /* OPTIONS label; NULL = derived from name */
-	const char *help;       /* one line for the documentation */
+	const char *def;   /* default, as SQL literal text ("true", "1") */
+	const char *label; /* OPTIONS label; NULL = derived from name */
+	const char *help;  /* one line for the documentation */
 	/* F_TEXT/F_NAME: copied at write time from another resource's
 	 * column, via this resource's link field .copy_link (e.g. external
 	 * object's version from its data_product). Read-only, filterable. */
@@ -71,8 +71,9 @@ struct field {
 	bool required;
 	bool blank; /* "" is a value (else "This field may not be blank.") */
 	bool read_only;
-	bool unique; /* single-field uniqueness: constraint <table>_<name>_key */
-	bool one;    /* F_REVERSE: one-to-one */
+	bool
+	    unique; /* single-field uniqueness: constraint <table>_<name>_key */
+	bool one;   /* F_REVERSE: one-to-one */
 	/* never filters, even when query_args allows its name: the
 	 * reference accepts its reverse relations as query arguments but
 	 * does not filter by them */
@@ -95,9 +96,9 @@ enum verb {
 };
 
 struct resource {
-	const char *name;  /* endpoint and table: "code_run" */
-	const char *model; /* model name for messages: "CodeRun" */
-	const char *title; /* OPTIONS name prefix: "Code Run" */
+	const char *name;           /* endpoint and table: "code_run" */
+	const char *model;          /* model name for messages: "CodeRun" */
+	const char *title;          /* OPTIONS name prefix: "Code Run" */
 	const struct field *fields; /* terminated by { 0 } */
 	unsigned verbs;
 	bool auth_read; /* reading needs a token (users, groups) */

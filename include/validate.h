@@ -14,11 +14,18 @@ struct wval {
 
 #define MAX_FIELDS 32
 
+/* What the body is for: it decides what an absent field means. */
+enum wmode {
+	W_CREATE, /* POST: defaults apply, required fields must be there */
+	W_PUT,    /* required fields must be there, others stay as stored */
+	W_PATCH,  /* absent fields stay as they are */
+};
+
 /* Parses the body (JSON or form) and checks every writable field of r.
- * partial: PATCH (absent fields stay as they are). out is indexed like
- * r->fields. Returns 0, or -1 with the 400/415 answer set. */
-int validate_body(struct request *rq, const struct resource *r, bool partial,
-		  struct wval *out);
+ * out is indexed like r->fields. Returns 0, or -1 with the 400/415
+ * answer set. */
+int validate_body(struct request *rq, const struct resource *r, enum wmode mode,
+                  struct wval *out);
 
 /* Parses the body alone into a JSON object (NULL with the answer set). */
 struct json_object *parse_body(struct request *rq);

@@ -13,15 +13,15 @@
 #define CHECK_LEN 8
 
 static const char b64[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 char *b64url_encode(struct arena *a, const unsigned char *p, size_t n)
 {
 	char *out = arena_alloc(a, (n + 2) / 3 * 4 + 1), *o = out;
 	size_t i = 0;
 	for (; i + 2 < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 |
-			     p[i + 2];
+		unsigned v =
+		    (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
 		*o++ = b64[v >> 18];
 		*o++ = b64[v >> 12 & 63];
 		*o++ = b64[v >> 6 & 63];
@@ -68,18 +68,18 @@ unsigned char *b64url_decode(struct arena *a, const char *s, size_t *n)
 char *cursor_encode(struct arena *a, const struct cursor *c)
 {
 	struct json_object *arr = json_object_new_array();
-	json_object_array_add(arr, json_object_new_string(c->backward ? "p"
-								      : "n"));
+	json_object_array_add(arr,
+	                      json_object_new_string(c->backward ? "p" : "n"));
 	json_object_array_add(arr, json_object_new_string(c->ordering));
 	struct json_object *vals = json_object_new_array();
 	for (int i = 0; i < c->nvals; i++)
-		json_object_array_add(vals, c->vals[i] ? json_object_new_string(
-								 c->vals[i])
-						       : NULL);
+		json_object_array_add(
+		    vals,
+		    c->vals[i] ? json_object_new_string(c->vals[i]) : NULL);
 	json_object_array_add(arr, vals);
 	size_t len;
 	const char *s = json_object_to_json_string_length(
-		arr, JSON_C_TO_STRING_PLAIN, &len);
+	    arr, JSON_C_TO_STRING_PLAIN, &len);
 	unsigned char *raw = arena_alloc(a, len + CHECK_LEN);
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	memcpy(raw, s, len);
@@ -102,9 +102,9 @@ bool cursor_decode(struct arena *a, const char *s, struct cursor *c)
 		return false;
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *arr =
-		json_tokener_parse_ex(tok, (const char *)raw, (int)n);
+	    json_tokener_parse_ex(tok, (const char *)raw, (int)n);
 	bool whole = json_tokener_get_error(tok) == json_tokener_success &&
-		     json_tokener_get_parse_end(tok) == n;
+	             json_tokener_get_parse_end(tok) == n;
 	json_tokener_free(tok);
 	bool ok = false;
 	if (!whole || !json_object_is_type(arr, json_type_array) ||
@@ -130,8 +130,8 @@ bool cursor_decode(struct arena *a, const char *s, struct cursor *c)
 		struct json_object *v = json_object_array_get_idx(vals, i);
 		if (v && !json_object_is_type(v, json_type_string))
 			goto out;
-		c->vals[i] = v ? arena_strdup(a, json_object_get_string(v))
-			       : NULL;
+		c->vals[i] =
+		    v ? arena_strdup(a, json_object_get_string(v)) : NULL;
 	}
 	ok = c->vals[nv - 1] != NULL; /* the id is never null */
 out:

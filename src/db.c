@@ -85,8 +85,8 @@ static const struct db_stmt *lookup(struct db *d, const char *sql,
 	return NULL;
 }
 
-PGresult *db_query(struct db *d, const char *sql, int n,
-		   const char *const *vals)
+static PGresult *run_query(struct db *d, const char *sql, int n,
+			   const char *const *vals)
 {
 	unsigned h = hash_str(sql);
 	const struct db_stmt *s = lookup(d, sql, h);
@@ -117,9 +117,38 @@ PGresult *db_query(struct db *d, const char *sql, int n,
 	return PQexecPrepared(d->conn, name, n, vals, NULL, NULL, 0);
 }
 
+/* A connection that died while idle (the server restarted between two
+ * requests) is only noticed by the next statement. Outside a transaction
+ * nothing is lost by reconnecting and running that statement again. */
+static bool retry_after_loss(struct db *d, PGresult *r, bool was_idle)
+{
+	ExecStatusType st = PQresultStatus(r);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return false;
+	return was_idle && PQstatus(d->conn) == CONNECTION_BAD &&
+	       connect_now(d);
+}
+
+PGresult *db_query(struct db *d, const char *sql, int n,
+		   const char *const *vals)
+{
+	bool idle = PQtransactionStatus(d->conn) == PQTRANS_IDLE;
+	PGresult *r = run_query(d, sql, n, vals);
+	if (retry_after_loss(d, r, idle)) {
+		PQclear(r);
+		r = run_query(d, sql, n, vals);
+	}
+	return r;
+}
+
 bool db_cmd(struct db *d, const char *sql)
 {
+	bool idle = PQtransactionStatus(d->conn) == PQTRANS_IDLE;
 	PGresult *r = PQexec(d->conn, sql);
+	if (retry_after_loss(d, r, idle)) {
+		PQclear(r);
+		r = PQexec(d->conn, sql);
+	}
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		fprintf(stderr, "registry: %s: %s", sql,

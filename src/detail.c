@@ -3,8 +3,10 @@
 #include "record.h"
 #include "sql.h"
 
+#include <string.h>
+
 struct json_object *fetch_record(struct request *rq, const struct resource *r,
-				 long long id)
+                                 long long id)
 {
 	struct buf sql;
 	buf_init(&sql, rq->a);
@@ -21,8 +23,9 @@ struct json_object *fetch_record(struct request *rq, const struct resource *r,
 	if (PQntuples(res) == 0) {
 		PQclear(res);
 		resp_detail(rq, 404,
-			    arena_printf(rq->a, "No %s matches the given query.",
-					 r->model));
+		            arena_printf(rq->a,
+		                         "No %s matches the given query.",
+		                         r->model));
 		return NULL;
 	}
 	struct json_object *o = record_json(rq, r, res, 0, 0);
@@ -39,12 +42,19 @@ void handle_detail(struct request *rq, const struct resource *r, long long id)
 
 void handle_api_root(struct request *rq)
 {
+	if (!strcmp(rq->method, "OPTIONS")) {
+		resp_json(rq, 200,
+		          view_metadata("Api Root",
+		                        "The registry's entry point: the "
+		                        "address of every resource list."));
+		return;
+	}
 	struct json_object *o = json_object_new_object();
 	for (int i = 0; i < n_resources; i++)
 		json_object_object_add(
-			o, resources[i].name,
-			json_object_new_string(arena_printf(
-				rq->a, "%s/api/%s/%s", rq->base,
-				resources[i].name, format_suffix(rq))));
+		    o, resources[i].name,
+		    json_object_new_string(
+		        arena_printf(rq->a, "%s/api/%s/%s", rq->base,
+		                     resources[i].name, format_suffix(rq))));
 	resp_json(rq, 200, o);
 }

@@ -11,7 +11,7 @@
 char *link_to(struct request *r, const char *resource, long long id)
 {
 	return arena_printf(r->a, "%s/api/%s/%lld/%s", r->base, resource, id,
-			    format_suffix(r));
+	                    format_suffix(r));
 }
 
 bool parse_id(const char *s, size_t n, long long *id)
@@ -49,7 +49,8 @@ static bool link_path(const char *url, char *out)
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned v;
-		if (p[i] == '%' && i + 2 < n && isxdigit((unsigned char)p[i + 1]) &&
+		if (p[i] == '%' && i + 2 < n &&
+		    isxdigit((unsigned char)p[i + 1]) &&
 		    isxdigit((unsigned char)p[i + 2]) &&
 		    sscanf(p + i + 1, "%2x", &v) == 1) {
 			out[o++] = (char)v;
@@ -62,11 +63,12 @@ static bool link_path(const char *url, char *out)
 	return true;
 }
 
-/* "" or ".json" or ".json/": the format suffixes the reference routes */
+/* ".json" or ".json/" and the like: the format suffixes the reference routes */
 static bool suffix_end(const char *p)
 {
 	if (*p == '.') {
-		size_t n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz0123456789");
+		size_t n =
+		    strspn(p + 1, "abcdefghijklmnopqrstuvwxyz0123456789");
 		if (!n)
 			return false;
 		p += n + 1;
@@ -75,8 +77,7 @@ static bool suffix_end(const char *p)
 	return false;
 }
 
-enum link_err link_parse(const char *url, const char *resource,
-			 long long *id)
+enum link_err link_parse(const char *url, const char *resource, long long *id)
 {
 	char path[PATH_MAX_LEN];
 	if (!link_path(url, path))
@@ -94,12 +95,36 @@ enum link_err link_parse(const char *url, const char *resource,
 	const char *rest = p + rlen;
 	if (!strcmp(rest, "/") || suffix_end(rest))
 		return LINK_WRONG_MATCH; /* a list */
-	const char *pk = rest + 1;
+	if (*rest != '/')
+		return LINK_NO_MATCH;
+	const char *pk = rest + 1; /* the detail route: <pk>/ or <pk>.json */
 	size_t pklen = strcspn(pk, "/.");
 	const char *end = pk + pklen;
-	if (*rest != '/' || !pklen || (strcmp(end, "/") && !suffix_end(end)))
+	if (!pklen || (strcmp(end, "/") && !suffix_end(end)))
 		return LINK_NO_MATCH;
 	if (!right)
 		return LINK_WRONG_MATCH;
 	return parse_id(pk, pklen, id) ? LINK_OK : LINK_NO_OBJECT;
+}
+
+const char *link_missing(struct request *rq, const char *table, const char *ids,
+                         int *err)
+{
+	char *sql = arena_printf(rq->a,
+	                         "SELECT u.v FROM unnest($1::bigint[]) "
+	                         "WITH ORDINALITY u(v, i) WHERE NOT EXISTS "
+	                         "(SELECT 1 FROM \"%s\" x WHERE x.id = u.v) "
+	                         "ORDER BY u.i LIMIT 1",
+	                         table);
+	PGresult *res = db_query(rq->db, sql, 1, &ids);
+	const char *id = NULL;
+	*err = 0;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		*err = -1;
+	else if (PQntuples(res))
+		id = arena_strdup(rq->a, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (*err)
+		resp_db_failure(rq);
+	return id;
 }

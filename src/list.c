@@ -1,5 +1,12 @@
 /* list.c - list answers: filters, ordering and keyset cursor pagination in
- * one statement per page (the count rides along as a scalar subquery). */
+ * one statement per page (the count rides along as a scalar subquery).
+ *
+ * The page is chosen in a subquery and only its rows go through the select
+ * list: the planner then plans the per-row subqueries for a page, not for
+ * the whole table (it would otherwise hash a whole related table to answer
+ * one page). Counting stops after COUNT_EXACT_MAX matches; beyond that the
+ * count is the planner's estimate, one more statement, so that a page of a
+ * large table never costs a pass over all of it (docs/performance.md). */
 #include "cursor.h"
 #include "filter.h"
 #include "handlers.h"
@@ -9,8 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGE_DEFAULT 100
-#define PAGE_MAX 1000
+#define PAGE_DEFAULT    100
+#define PAGE_MAX        1000
+#define COUNT_EXACT_MAX 10000
 
 struct sort_key {
 	const struct field *f; /* NULL = the id */
@@ -31,43 +39,56 @@ static int field_col(const struct resource *r, const struct field *want)
 	return -1;
 }
 
-/* "ordering=-name,version": unknown or unsortable fields are ignored; the
- * id always ends the keys so that every record has one place. */
+/* "ordering=-name,version": as in the reference, only the resource's own
+ * stored fields sort (unknown ones, to-many relations, computed values and
+ * even "id" are ignored); the id always ends the keys so that every record
+ * has one place. */
 static int sort_keys(struct request *rq, const struct resource *r,
-		     struct sort_key *k, const char **canon)
+                     struct sort_key *k, const char **canon)
 {
 	int n = 0;
-	bool has_id = false;
 	struct buf c;
 	buf_init(&c, rq->a);
 	const char *o = query_get(&rq->q, "ordering");
 	while (o && *o && n < CURSOR_MAX_KEYS - 1) {
 		size_t len = strcspn(o, ",");
-		char *name = arena_strndup(rq->a, o, len);
+		const char *t = o;
 		o += len + (o[len] == ',');
-		char *t = name;
-		while (*t == ' ')
+		while (len && *t == ' ') {
 			t++;
-		bool desc = *t == '-';
-		if (desc)
-			t++;
-		if (!strcmp(t, "id")) {
-			k[n++] = (struct sort_key){NULL, desc, 1};
-			has_id = true;
-			break;
+			len--;
 		}
-		const struct field *f = field_find(r, t);
+		while (len && t[len - 1] == ' ')
+			len--;
+		bool desc = len && *t == '-';
+		char *name = arena_strndup(rq->a, t + desc, len - desc);
+		const struct field *f = field_find(r, name);
 		if (!f || !field_has_column(f))
 			continue;
 		k[n++] = (struct sort_key){f, desc, field_col(r, f)};
 	}
-	if (!has_id)
-		k[n++] = (struct sort_key){NULL, true, 1};
+	k[n++] = (struct sort_key){NULL, true, 1}; /* newest first */
 	for (int i = 0; i < n; i++)
 		buf_printf(&c, "%s%s%s", i ? "," : "", k[i].desc ? "-" : "",
-			   k[i].f ? k[i].f->name : "id");
+		           k[i].f ? k[i].f->name : "id");
 	*canon = c.p;
 	return n;
+}
+
+/* page_size as Python's int() reads it; 0, negative or invalid means the
+ * default. Absurd sizes are capped. */
+static long page_size(struct request *rq)
+{
+	const char *ps = query_get(&rq->q, "page_size");
+	char *end;
+	long v = ps ? strtol(ps, &end, 10) : 0; /* skips leading spaces */
+	if (!ps || end == ps)
+		return PAGE_DEFAULT;
+	while (*end == ' ')
+		end++;
+	if (*end || v <= 0)
+		return PAGE_DEFAULT;
+	return v > PAGE_MAX ? PAGE_MAX : v;
 }
 
 static void key_expr(struct buf *b, const struct sort_key *k)
@@ -83,7 +104,7 @@ static void key_expr(struct buf *b, const struct sort_key *k)
 /* Rows strictly beyond the cursor's edge in the direction of travel.
  * PostgreSQL puts NULLs last ascending and first descending. */
 static void keyset(struct buf *w, struct params *p, const struct sort_key *k,
-		   int n, const struct cursor *c)
+                   int n, const struct cursor *c)
 {
 	buf_puts(w, " AND (");
 	for (int i = 0; i < n; i++) {
@@ -92,7 +113,7 @@ static void keyset(struct buf *w, struct params *p, const struct sort_key *k,
 			key_expr(w, &k[j]);
 			if (c->vals[j])
 				buf_printf(w, " = $%d AND ",
-					   params_add(p, c->vals[j]));
+				           params_add(p, c->vals[j]));
 			else
 				buf_puts(w, " IS NULL AND ");
 		}
@@ -138,15 +159,48 @@ static char *page_url(struct request *rq, const char *cursor)
 }
 
 static char *edge_cursor(struct request *rq, PGresult *res, int row,
-			 const struct sort_key *k, int n, const char *ord,
-			 bool backward)
+                         const struct sort_key *k, int n, const char *ord,
+                         bool backward)
 {
 	struct cursor c = {.backward = backward, .ordering = ord, .nvals = n};
 	for (int i = 0; i < n; i++)
 		c.vals[i] = PQgetisnull(res, row, k[i].col)
-				    ? NULL
-				    : PQgetvalue(res, row, k[i].col);
+		                ? NULL
+		                : PQgetvalue(res, row, k[i].col);
 	return page_url(rq, cursor_encode(rq->a, &c));
+}
+
+/* The matches counted, at most COUNT_EXACT_MAX + 1 of them. */
+static void count_expr(struct buf *b, const struct resource *r,
+                       const char *where)
+{
+	buf_printf(b,
+	           "(SELECT count(*) FROM (SELECT 1 FROM \"%s\" t WHERE TRUE%s "
+	           "LIMIT %d) n)",
+	           r->name, where, COUNT_EXACT_MAX + 1);
+}
+
+/* Above COUNT_EXACT_MAX the count is what the planner expects the filters
+ * to match (never less than what was counted); -1 on a database error. */
+static long long bounded_count(struct request *rq, const struct resource *r,
+                               const char *where, int n, const char *const *v,
+                               long long counted)
+{
+	if (counted <= COUNT_EXACT_MAX)
+		return counted;
+	char *sql = arena_printf(rq->a,
+	                         "EXPLAIN (FORMAT JSON) SELECT 1 FROM \"%s\" t "
+	                         "WHERE TRUE%s",
+	                         r->name, where);
+	PGresult *res = db_query(rq->db, sql, n, v);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || !PQntuples(res)) {
+		PQclear(res);
+		return -1;
+	}
+	const char *rows = strstr(PQgetvalue(res, 0, 0), "\"Plan Rows\":");
+	double est = rows ? strtod(rows + 12, NULL) : 0;
+	PQclear(res);
+	return est > counted ? (long long)est : counted;
 }
 
 void handle_list(struct request *rq, const struct resource *r)
@@ -159,14 +213,7 @@ void handle_list(struct request *rq, const struct resource *r)
 		return;
 	int nfilter = p.n;
 
-	long size = PAGE_DEFAULT;
-	const char *ps = query_get(&rq->q, "page_size");
-	if (ps && *ps) {
-		char *end;
-		long v = strtol(ps, &end, 10);
-		if (!*end && v > 0)
-			size = v > PAGE_MAX ? PAGE_MAX : v;
-	}
+	long size = page_size(rq);
 
 	struct sort_key k[CURSOR_MAX_KEYS];
 	const char *ord;
@@ -176,35 +223,46 @@ void handle_list(struct request *rq, const struct resource *r)
 	const char *cs = query_get(&rq->q, "cursor");
 	bool have_cursor = cs && *cs;
 	if (have_cursor && (!cursor_decode(rq->a, cs, &cur) ||
-			    strcmp(cur.ordering, ord) || cur.nvals != nk)) {
+	                    strcmp(cur.ordering, ord) || cur.nvals != nk)) {
 		resp_detail(rq, 404, "Invalid cursor");
 		return;
 	}
 
-	struct buf sql;
-	buf_init(&sql, rq->a);
-	buf_printf(&sql, "SELECT (SELECT count(*) FROM \"%s\" t WHERE TRUE%s), ",
-		   r->name, where.p ? where.p : "");
-	sql_select_list(&sql, r);
-	buf_printf(&sql, " FROM \"%s\" t WHERE TRUE%s", r->name,
-		   where.p ? where.p : "");
-	if (have_cursor)
-		keyset(&sql, &p, k, nk, &cur);
-	buf_puts(&sql, " ORDER BY ");
+	const char *wh = where.p ? where.p : "";
+	struct buf order;
+	buf_init(&order, rq->a);
+	buf_puts(&order, " ORDER BY ");
 	for (int i = 0; i < nk; i++) {
 		if (i)
-			buf_puts(&sql, ", ");
-		key_expr(&sql, &k[i]);
+			buf_puts(&order, ", ");
+		key_expr(&order, &k[i]);
 		if (k[i].desc != cur.backward)
-			buf_puts(&sql, " DESC");
+			buf_puts(&order, " DESC");
 	}
-	buf_printf(&sql, " LIMIT $%d",
-		   params_add(&p, arena_printf(rq->a, "%ld", size + 1)));
+	struct buf sql;
+	buf_init(&sql, rq->a);
+	buf_puts(&sql, "SELECT ");
+	count_expr(&sql, r, wh);
+	buf_puts(&sql, ", ");
+	sql_select_list(&sql, r);
+	buf_printf(&sql, " FROM (SELECT * FROM \"%s\" t WHERE TRUE%s", r->name,
+	           wh);
+	if (have_cursor)
+		keyset(&sql, &p, k, nk, &cur);
+	buf_printf(&sql, "%s LIMIT $%d) t%s", order.p,
+	           params_add(&p, arena_printf(rq->a, "%ld", size + 1)),
+	           order.p);
 
 	PGresult *res = db_query(rq->db, sql.p, p.n, p.v);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		/* a cursor value that is no value of its key's type */
+		const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		bool bad = have_cursor && st && !strncmp(st, "22", 2);
 		PQclear(res);
-		resp_db_failure(rq);
+		if (bad)
+			resp_detail(rq, 404, "Invalid cursor");
+		else
+			resp_db_failure(rq);
 		return;
 	}
 	int rows = PQntuples(res);
@@ -217,8 +275,8 @@ void handle_list(struct request *rq, const struct resource *r)
 		/* an empty page still reports how many records match */
 		PQclear(res);
 		buf_init(&sql, rq->a);
-		buf_printf(&sql, "SELECT count(*) FROM \"%s\" t WHERE TRUE%s",
-			   r->name, where.p ? where.p : "");
+		buf_puts(&sql, "SELECT ");
+		count_expr(&sql, r, wh);
 		res = db_query(rq->db, sql.p, nfilter, p.v);
 		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 			PQclear(res);
@@ -227,37 +285,43 @@ void handle_list(struct request *rq, const struct resource *r)
 		}
 		count = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	}
+	count = bounded_count(rq, r, wh, nfilter, p.v, count);
+	if (count < 0) {
+		PQclear(res);
+		resp_db_failure(rq);
+		return;
+	}
 
 	struct json_object *results = json_object_new_array();
 	const char *next = NULL, *prev = NULL;
 	if (!cur.backward) {
 		for (int i = 0; i < shown; i++)
 			json_object_array_add(results,
-					      record_json(rq, r, res, i, 1));
+			                      record_json(rq, r, res, i, 1));
 		if (more)
-			next = edge_cursor(rq, res, shown - 1, k, nk, ord,
-					   false);
+			next =
+			    edge_cursor(rq, res, shown - 1, k, nk, ord, false);
 		if (have_cursor && shown)
 			prev = edge_cursor(rq, res, 0, k, nk, ord, true);
 	} else {
 		/* fetched in reverse: turn the page round */
 		for (int i = shown - 1; i >= 0; i--)
 			json_object_array_add(results,
-					      record_json(rq, r, res, i, 1));
+			                      record_json(rq, r, res, i, 1));
 		if (shown)
 			next = edge_cursor(rq, res, 0, k, nk, ord, false);
 		if (more)
-			prev = edge_cursor(rq, res, shown - 1, k, nk, ord,
-					   true);
+			prev =
+			    edge_cursor(rq, res, shown - 1, k, nk, ord, true);
 	}
 	PQclear(res);
 
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "count", json_object_new_int64(count));
 	json_object_object_add(o, "next",
-			       next ? json_object_new_string(next) : NULL);
+	                       next ? json_object_new_string(next) : NULL);
 	json_object_object_add(o, "previous",
-			       prev ? json_object_new_string(prev) : NULL);
+	                       prev ? json_object_new_string(prev) : NULL);
 	json_object_object_add(o, "results", results);
 	resp_json(rq, 200, o);
 }

@@ -4,6 +4,7 @@
 #include "example.h"
 #include "migrate.h"
 #include "pool.h"
+#include "store.h"
 #include "worker.h"
 
 #include <libgen.h>
@@ -84,6 +85,12 @@ static int cmd_example_data(PGconn *c, int argc, char **argv)
 	return example_data_load(c);
 }
 
+static int cmd_data_root(PGconn *c, int argc, char **argv)
+{
+	(void)argc;
+	return store_data_root_command(c, argv[2]);
+}
+
 /* Commands that work on the database: one connection, one function. */
 static const struct command {
 	const char *name;
@@ -98,6 +105,8 @@ static const struct command {
 	 "token NAME             create or replace NAME's token, print it"},
 	{"example-data", 0, cmd_example_data,
 	 "example-data           load example records (once)"},
+	{"data-root", 1, cmd_data_root,
+	 "data-root URL          register URL as the object store's root"},
 	{NULL, 0, NULL, NULL},
 };
 

@@ -43,13 +43,13 @@ static const char *label(struct request *rq, const char *name)
 	return s;
 }
 
-static struct json_object *describe(const char *type, bool required,
-				    bool ro, const char *label)
+static struct json_object *describe(const char *type, bool required, bool ro,
+                                    const char *label)
 {
 	struct json_object *m = json_object_new_object();
 	json_object_object_add(m, "type", json_object_new_string(type));
 	json_object_object_add(m, "required",
-			       json_object_new_boolean(required));
+	                       json_object_new_boolean(required));
 	json_object_object_add(m, "read_only", json_object_new_boolean(ro));
 	json_object_object_add(m, "label", json_object_new_string(label));
 	return m;
@@ -57,27 +57,26 @@ static struct json_object *describe(const char *type, bool required,
 
 /* The writable-field map of actions.POST / actions.PUT. */
 static struct json_object *field_map(struct request *rq,
-				     const struct resource *r)
+                                     const struct resource *r)
 {
 	struct json_object *map = json_object_new_object();
 	json_object_object_add(map, "url",
-			       describe("field", false, true, "Url"));
+	                       describe("field", false, true, "Url"));
 	for (const struct field *f = r->fields; f->name; f++) {
 		bool ro = !field_writable(f);
 		struct json_object *m =
-			describe(type_name(f), !ro && f->required && !f->def,
-				 ro, f->label ? f->label : label(rq, f->name));
+		    describe(type_name(f), !ro && f->required, ro,
+		             f->label ? f->label : label(rq, f->name));
 		if (!ro && f->max_len)
 			json_object_object_add(m, "max_length",
-					       json_object_new_int(f->max_len));
+			                       json_object_new_int(f->max_len));
 		if (!ro && f->type == F_INT) {
 			json_object_object_add(
-				m, "min_value",
-				json_object_new_int(f->min_value));
+			    m, "min_value", json_object_new_int(f->min_value));
 			if (f->max_value)
 				json_object_object_add(
-					m, "max_value",
-					json_object_new_int(f->max_value));
+				    m, "max_value",
+				    json_object_new_int(f->max_value));
 		}
 		json_object_object_add(map, f->name, m);
 	}
@@ -92,57 +91,102 @@ static struct json_object *string_array(const char *const *v)
 	return a;
 }
 
-void handle_options(struct request *rq, const struct resource *r, bool detail)
+static void add_media(struct json_object *o)
 {
-	static const char *renders[] = {"application/json", "text/html",
-					NULL};
+	static const char *renders[] = {"application/json", "text/html", NULL};
 	static const char *parses[] = {"application/json",
-				       "application/x-www-form-urlencoded",
-				       "multipart/form-data", NULL};
-	if (r->auth_read && !rq->user) {
-		resp_detail(rq, 403,
-			    "Authentication credentials were not provided.");
-		return;
-	}
-	struct json_object *o = json_object_new_object();
-	json_object_object_add(
-		o, "name",
-		json_object_new_string(arena_printf(
-			rq->a, "%s %s", r->title, detail ? "Instance" : "List")));
-	json_object_object_add(o, "description",
-			       json_object_new_string(r->doc ? r->doc : ""));
+	                               "application/x-www-form-urlencoded",
+	                               "multipart/form-data", NULL};
 	json_object_object_add(o, "renders", string_array(renders));
 	json_object_object_add(o, "parses", string_array(parses));
-	/* actions appear only for what this caller may do here */
-	const char *verb = NULL;
-	if (rq->user && !detail && (r->verbs & V_POST))
-		verb = "POST";
-	else if (rq->user && detail && (r->verbs & V_PUT))
-		verb = "PUT";
+}
+
+struct json_object *view_metadata(const char *name, const char *doc)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "description", json_object_new_string(doc));
+	add_media(o);
+	return o;
+}
+
+/* The verb whose field map this caller sees: POST on a list, PUT on an
+ * updatable record that exists; NULL for none (anonymous callers never
+ * see one). -1 in *err after a database failure. */
+static const char *action_verb(struct request *rq, const struct resource *r,
+                               bool detail, long long id, int *err)
+{
+	*err = 0;
+	if (!rq->user)
+		return NULL;
+	if (!detail)
+		return r->verbs & V_POST ? "POST" : NULL;
+	if (!(r->verbs & V_PUT))
+		return NULL;
+	const char *v = arena_printf(rq->a, "%lld", id);
+	char *sql =
+	    arena_printf(rq->a, "SELECT 1 FROM \"%s\" WHERE id = $1", r->name);
+	PGresult *res = db_query(rq->db, sql, 1, &v);
+	bool found = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		*err = -1;
+	PQclear(res);
+	if (*err)
+		resp_db_failure(rq);
+	return found ? "PUT" : NULL;
+}
+
+static struct json_object *filter_fields(const struct resource *r)
+{
+	struct json_object *ff = json_object_new_array();
+	for (const char *p = r->query_args; *p;) {
+		size_t n = strcspn(p, ",");
+		json_object_array_add(ff,
+		                      json_object_new_string_len(p, (int)n));
+		p += n + (p[n] == ',');
+	}
+	return ff;
+}
+
+void handle_options(struct request *rq, const struct resource *r, bool detail,
+                    long long id)
+{
+	if (r->auth_read && !rq->user) {
+		resp_detail(rq, 403,
+		            "Authentication credentials were not provided.");
+		return;
+	}
+	int err;
+	const char *verb = action_verb(rq, r, detail, id, &err);
+	if (err)
+		return;
+	struct json_object *o =
+	    view_metadata(arena_printf(rq->a, "%s %s", r->title,
+	                               detail ? "Instance" : "List"),
+	                  r->doc ? r->doc : "");
 	if (verb) {
 		struct json_object *actions = json_object_new_object();
 		json_object_object_add(actions, verb, field_map(rq, r));
 		json_object_object_add(o, "actions", actions);
 	}
-	if (r->query_args && !r->control_args) {
-		struct json_object *ff = json_object_new_array();
-		for (const char *p = r->query_args; *p;) {
-			size_t n = strcspn(p, ",");
-			json_object_array_add(
-				ff, json_object_new_string_len(p, (int)n));
-			p += n + (p[n] == ',');
-		}
-		json_object_object_add(o, "filter_fields", ff);
-	}
+	/* users and groups have no filter_fields in the reference */
+	if (r->query_args && !r->control_args)
+		json_object_object_add(o, "filter_fields", filter_fields(r));
 	resp_json(rq, 200, o);
 }
 
 void handle_username(struct request *rq)
 {
+	if (!strcmp(rq->method, "OPTIONS")) {
+		resp_json(rq, 200,
+		          view_metadata("User",
+		                        "The name of the user whose token "
+		                        "made the request."));
+		return;
+	}
 	const char *v = arena_printf(rq->a, "%lld", rq->user);
-	PGresult *res = db_query(rq->db,
-				 "SELECT username FROM users WHERE id = $1", 1,
-				 &v);
+	PGresult *res =
+	    db_query(rq->db, "SELECT username FROM users WHERE id = $1", 1, &v);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || !PQntuples(res)) {
 		PQclear(res);
 		resp_db_failure(rq);
@@ -150,7 +194,7 @@ void handle_username(struct request *rq)
 	}
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "username",
-			       json_object_new_string(PQgetvalue(res, 0, 0)));
+	                       json_object_new_string(PQgetvalue(res, 0, 0)));
 	PQclear(res);
 	resp_json(rq, 200, o);
 }

@@ -35,7 +35,7 @@ char *iso_datetime(struct arena *a, const char *pg)
 
 /* "{3,17,20}" -> links */
 static struct json_object *link_list(struct request *rq, const char *target,
-				     const char *arr)
+                                     const char *arr)
 {
 	struct json_object *l = json_object_new_array();
 	if (!arr)
@@ -48,7 +48,7 @@ static struct json_object *link_list(struct request *rq, const char *target,
 		}
 		long long id = strtoll(p, (char **)&p, 10);
 		json_object_array_add(
-			l, json_object_new_string(link_to(rq, target, id)));
+		    l, json_object_new_string(link_to(rq, target, id)));
 	}
 	return l;
 }
@@ -86,19 +86,19 @@ static struct json_object *string_list(const char *arr)
 }
 
 struct json_object *record_json(struct request *rq, const struct resource *r,
-				PGresult *res, int row, int col)
+                                PGresult *res, int row, int col)
 {
 	struct json_object *o = json_object_new_object();
 	long long id = strtoll(PQgetvalue(res, row, col), NULL, 10);
 	json_object_object_add(
-		o, "url", json_object_new_string(link_to(rq, r->name, id)));
+	    o, "url", json_object_new_string(link_to(rq, r->name, id)));
 	col++;
 	for (const struct field *f = r->fields; f->name; f++) {
 		struct json_object *v = NULL;
 		if (f->type == F_HREF) {
-			v = json_object_new_string(arena_printf(
-				rq->a, "%s%s", rq->base,
-				arena_printf(rq->a, f->href, id)));
+			v = json_object_new_string(
+			    arena_printf(rq->a, "%s%s", rq->base,
+			                 arena_printf(rq->a, f->href, id)));
 			json_object_object_add(o, f->name, v);
 			continue;
 		}
@@ -115,16 +115,16 @@ struct json_object *record_json(struct request *rq, const struct resource *r,
 		case F_REVERSE:
 			if (f->one)
 				v = null ? NULL
-					 : json_object_new_string(link_to(
-						   rq, f->target,
-						   strtoll(s, NULL, 10)));
+				         : json_object_new_string(
+				               link_to(rq, f->target,
+				                       strtoll(s, NULL, 10)));
 			else
 				v = link_list(rq, f->target, null ? NULL : s);
 			break;
 		case F_LINK:
 			if (!null)
 				v = json_object_new_string(link_to(
-					rq, f->target, strtoll(s, NULL, 10)));
+				    rq, f->target, strtoll(s, NULL, 10)));
 			break;
 		case F_BOOL:
 			if (!null)
@@ -132,13 +132,12 @@ struct json_object *record_json(struct request *rq, const struct resource *r,
 			break;
 		case F_INT:
 			if (!null)
-				v = json_object_new_int64(
-					strtoll(s, NULL, 10));
+				v = json_object_new_int64(strtoll(s, NULL, 10));
 			break;
 		case F_DATETIME:
 			if (!null)
 				v = json_object_new_string(
-					iso_datetime(rq->a, s));
+				    iso_datetime(rq->a, s));
 			break;
 		default:
 			if (!null)

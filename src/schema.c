@@ -1191,7 +1191,8 @@ const struct resource resources[] = {
     {
         .name = "issue",
         .link_order = "-last_updated",
-        .query_args = "component_issues,updated_by,last_updated,severity,description,uuid",
+        .query_args = "component_issues,updated_by,last_updated,severity,"
+                      "description,uuid",
         .model = "Issue",
         .title = "Issue",
         .fields = issue_fields,
@@ -1200,7 +1201,8 @@ const struct resource resources[] = {
     },
     {
         .name = "author",
-        .query_args = "object,userauthor,updated_by,last_updated,name,identifier,uuid",
+        .query_args =
+            "object,userauthor,updated_by,last_updated,name,identifier,uuid",
         .model = "Author",
         .title = "Author",
         .fields = author_fields,
@@ -1213,7 +1215,11 @@ const struct resource resources[] = {
     {
         .name = "object",
         .link_order = "-last_updated",
-        .query_args = "components,code_repo_of,config_of,submission_script_of,data_products,quality_control,quality_control_document,keywords,licences,code_repo_release,metadata,updated_by,last_updated,storage_location,description,file_type,uuid,authors",
+        .query_args =
+            "components,code_repo_of,config_of,submission_script_of,data_"
+            "products,quality_control,quality_control_document,keywords,"
+            "licences,code_repo_release,metadata,updated_by,last_updated,"
+            "storage_location,description,file_type,uuid,authors",
         .model = "Object",
         .title = "Object",
         .fields = object_fields,
@@ -1233,7 +1239,8 @@ const struct resource resources[] = {
     },
     {
         .name = "object_component",
-        .query_args = "inputs_of,outputs_of,updated_by,last_updated,object,name,description,whole_object,issues",
+        .query_args = "inputs_of,outputs_of,updated_by,last_updated,object,"
+                      "name,description,whole_object,issues",
         .model = "ObjectComponent",
         .title = "Object Component",
         .fields = object_component_fields,
@@ -1244,7 +1251,9 @@ const struct resource resources[] = {
     {
         .name = "code_run",
         .link_order = "-last_updated",
-        .query_args = "updated_by,last_updated,code_repo,model_config,submission_script,run_date,description,uuid,inputs,outputs",
+        .query_args =
+            "updated_by,last_updated,code_repo,model_config,submission_script,"
+            "run_date,description,uuid,inputs,outputs",
         .model = "CodeRun",
         .title = "Code Run",
         .fields = code_run_fields,
@@ -1263,7 +1272,8 @@ const struct resource resources[] = {
     },
     {
         .name = "storage_location",
-        .query_args = "location_for_object,original_store_of,updated_by,last_updated,path,hash,public,storage_root",
+        .query_args = "location_for_object,original_store_of,updated_by,last_"
+                      "updated,path,hash,public,storage_root",
         .model = "StorageLocation",
         .title = "Storage Location",
         .fields = storage_location_fields,
@@ -1273,7 +1283,8 @@ const struct resource resources[] = {
     },
     {
         .name = "namespace",
-        .query_args = "data_products,updated_by,last_updated,name,full_name,website",
+        .query_args =
+            "data_products,updated_by,last_updated,name,full_name,website",
         .model = "Namespace",
         .title = "Namespace",
         .fields = namespace_fields,
@@ -1282,7 +1293,8 @@ const struct resource resources[] = {
     },
     {
         .name = "data_product",
-        .query_args = "external_object,updated_by,last_updated,object,namespace,name,version",
+        .query_args = "external_object,updated_by,last_updated,object,"
+                      "namespace,name,version",
         .model = "DataProduct",
         .title = "Data Product",
         .fields = data_product_fields,
@@ -1292,7 +1304,10 @@ const struct resource resources[] = {
     },
     {
         .name = "external_object",
-        .query_args = "updated_by,last_updated,data_product,identifier,alternate_identifier,alternate_identifier_type,primary_not_supplement,release_date,title,description,version,original_store",
+        .query_args =
+            "updated_by,last_updated,data_product,identifier,alternate_"
+            "identifier,alternate_identifier_type,primary_not_supplement,"
+            "release_date,title,description,version,original_store",
         .model = "ExternalObject",
         .title = "External Object",
         .fields = external_object_fields,

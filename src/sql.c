@@ -18,7 +18,7 @@ int params_add(struct params *p, const char *v)
 {
 	if (p->n == p->cap) {
 		const char **nv =
-			arena_alloc(p->a, sizeof *nv * (size_t)p->cap * 2);
+		    arena_alloc(p->a, sizeof *nv * (size_t)p->cap * 2);
 		memcpy(nv, p->v, sizeof *nv * (size_t)p->n);
 		p->v = nv;
 		p->cap *= 2;
@@ -75,33 +75,34 @@ static void field_expr(struct buf *b, const struct field *f)
 	switch (f->type) {
 	case F_LINKS:
 		if (!target_order(f->target)) {
-			buf_printf(b,
-				   "(SELECT array_agg(j.\"%s\" ORDER BY j.\"%s\") "
-				   "FROM \"%s\" j WHERE j.\"%s\" = t.id)",
-				   f->join_other, f->join_other, f->join,
-				   f->join_self);
+			buf_printf(
+			    b,
+			    "(SELECT array_agg(j.\"%s\" ORDER BY j.\"%s\") "
+			    "FROM \"%s\" j WHERE j.\"%s\" = t.id)",
+			    f->join_other, f->join_other, f->join,
+			    f->join_self);
 			break;
 		}
 		/* the target's rows are joined in only to order by them */
 		buf_puts(b, "(SELECT array_agg(x.id ORDER BY ");
 		link_order(b, f->target);
 		buf_printf(b,
-			   ") FROM \"%s\" j JOIN \"%s\" x ON x.id = j.\"%s\" "
-			   "WHERE j.\"%s\" = t.id)",
-			   f->join, f->target, f->join_other, f->join_self);
+		           ") FROM \"%s\" j JOIN \"%s\" x ON x.id = j.\"%s\" "
+		           "WHERE j.\"%s\" = t.id)",
+		           f->join, f->target, f->join_other, f->join_self);
 		break;
 	case F_REVERSE:
 		if (f->one) {
 			buf_printf(b,
-				   "(SELECT x.id FROM \"%s\" x "
-				   "WHERE x.\"%s\" = t.id LIMIT 1)",
-				   f->target, f->rev_column);
+			           "(SELECT x.id FROM \"%s\" x "
+			           "WHERE x.\"%s\" = t.id LIMIT 1)",
+			           f->target, f->rev_column);
 			break;
 		}
 		buf_puts(b, "(SELECT array_agg(x.id ORDER BY ");
 		link_order(b, f->target);
 		buf_printf(b, ") FROM \"%s\" x WHERE x.\"%s\" = t.id)",
-			   f->target, f->rev_column);
+		           f->target, f->rev_column);
 		break;
 	default:
 		buf_puts(b, "t.");

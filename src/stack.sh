@@ -10,7 +10,12 @@
 #
 # Environment: STACK_FAST=1 runs PostgreSQL without fsync (test instances);
 # STACK_ADDRESS=ADDR makes nginx listen on ADDR instead of 127.0.0.1 (the
-# fair CLI's `fair registry start --address`; 0.0.0.0 is every interface).
+# fair CLI's `fair registry start --address`; 0.0.0.0 is every interface);
+# REGISTRY_DATA_DIR=DIR keeps the object store's files in DIR (default
+# VAR/data); REGISTRY_REMOTE=1 makes a registry for others, which serves no
+# file:// data from its own disk and registers its object store's root at
+# REGISTRY_PUBLIC_URL/data/ (default http://ADDRESS:PORT/data/);
+# REGISTRY_UPLOAD_TTL=SECONDS is how long upload URLs last (3600).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -213,6 +218,7 @@ nginx_up() {
 	sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$port|g" \
 		-e "s|@ADDRESS@|$LISTEN_HOST|g" \
 		-e "s|@SOCKET@|$SOCKET|g" -e "s|@USER@|$user|g" \
+		-e "s|@DATA@|$DATA_DIR|g" \
 		"$ROOT/nginx/registry.conf.in" >"$NGINX_CONF.new"
 	# An unprivileged nginx cannot switch users; drop the line instead of
 	# letting it warn.
@@ -292,12 +298,22 @@ cmd_up() {
 	check_traversal
 	pgbin=$(find_pgbin)
 
+	# The object store's files (src/store.c), where nginx also writes
+	# uploads as they arrive: one filesystem, so a file moves in by link.
+	DATA_DIR=${REGISTRY_DATA_DIR:-$VAR/data}
+	mkdir -p "$DATA_DIR/objects" "$DATA_DIR/incoming"
+	DATA_DIR=$(cd "$DATA_DIR" && pwd)
+	case $DATA_DIR in
+	*[!A-Za-z0-9_./+-]*) die "the data directory's path may only contain letters, digits and _ . / + - (got $DATA_DIR)" ;;
+	esac
+
 	pg_up "$pgbin"
 	cat >"$VAR/env" <<EOF
 PGHOST=$RUN
 PGPORT=$PGPORT_NUM
 PGDATABASE=$PGDB
 PGUSER=$PGUSER_NAME
+REGISTRY_DATA_DIR=$DATA_DIR
 EOF
 	# Exported from var/env for the registry's own commands too.
 	set -a
@@ -306,6 +322,13 @@ EOF
 	set +a
 	"$bin" migrate --dir "$ROOT/migrations" || die "migrations failed"
 	"$bin" user admin >/dev/null || die "could not create the admin user"
+	# A registry for others (REGISTRY_REMOTE=1) registers its object
+	# store's root now, so that on a new database it is storage_root 1,
+	# where the fair CLI's push points the files it uploads.
+	if [ -n "${REGISTRY_REMOTE:-}" ] && [ "$REGISTRY_REMOTE" != 0 ]; then
+		"$bin" data-root "${REGISTRY_PUBLIC_URL:-http://$URL_HOST:$port}/data/" >/dev/null ||
+			die "could not register the object store's storage root"
+	fi
 	if [ ! -s "$VAR/token" ]; then
 		(
 			umask 077

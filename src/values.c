@@ -4,6 +4,7 @@
 #include "values.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -37,14 +38,23 @@ static int num(const char *p, int n)
 	return v;
 }
 
+static bool valid_date(int year, int mon, int day)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30,
+	                           31, 31, 30, 31, 30, 31};
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (year < 1 || mon < 1 || mon > 12 || day < 1)
+		return false;
+	return day <= days[mon - 1] + (mon == 2 && leap);
+}
+
 char *parse_datetime(struct arena *a, const char *s)
 {
 	const char *p = s;
-	if (!digits(&p, 4) || *p++ != '-' || !digits(&p, 2) ||
-	    *p++ != '-' || !digits(&p, 2))
+	if (!digits(&p, 4) || *p++ != '-' || !digits(&p, 2) || *p++ != '-' ||
+	    !digits(&p, 2))
 		return NULL;
-	int mon = num(s + 5, 2), day = num(s + 8, 2);
-	if (mon < 1 || mon > 12 || day < 1 || day > 31)
+	if (!valid_date(num(s, 4), num(s + 5, 2), num(s + 8, 2)))
 		return NULL;
 	if (!*p) /* a bare date is its midnight */
 		return arena_printf(a, "%sT00:00:00", s);
@@ -52,6 +62,7 @@ char *parse_datetime(struct arena *a, const char *s)
 		return NULL;
 	p++;
 	const char *t = p;
+	ptrdiff_t frac = 0, frac_end = 0; /* where a fraction is in s */
 	if (!digits(&p, 2) || *p++ != ':' || !digits(&p, 2))
 		return NULL;
 	if (num(t, 2) > 23 || num(t + 3, 2) > 59)
@@ -62,12 +73,15 @@ char *parse_datetime(struct arena *a, const char *s)
 		if (!digits(&p, 2) || num(sec, 2) > 59)
 			return NULL;
 		if (*p == '.' || *p == ',') {
+			/* Django reads up to six digits and ignores six more */
+			frac = p - s;
 			p++;
 			int n = 0;
 			while (isdigit((unsigned char)p[n]))
 				n++;
-			if (n < 1 || n > 6)
+			if (n < 1 || n > 12)
 				return NULL;
+			frac_end = p + n - s;
 			p += n;
 		}
 	}
@@ -87,6 +101,12 @@ char *parse_datetime(struct arena *a, const char *s)
 	char *out = arena_strdup(a, s);
 	if (out[10] == ' ' || out[10] == 't')
 		out[10] = 'T';
+	if (frac) {
+		out[frac] = '.';
+		if (frac_end - frac > 7) /* drop the digits past six */
+			memmove(out + frac + 7, out + frac_end,
+			        strlen(out + frac_end) + 1);
+	}
 	return out;
 }
 
@@ -159,7 +179,7 @@ static bool host_label(const char **pp)
 bool is_url(const char *s)
 {
 	static const char *schemes[] = {"http://", "https://", "ftp://",
-					"ftps://", NULL};
+	                                "ftps://", NULL};
 	const char *p = NULL;
 	for (int i = 0; schemes[i]; i++)
 		if (!strncasecmp(s, schemes[i], strlen(schemes[i])))
@@ -184,7 +204,7 @@ bool is_url(const char *s)
 				return false;
 		p = close + 1;
 	} else if (!strncasecmp(p, "localhost", 9) &&
-		   (p[9] == ':' || p + 9 == end)) {
+	           (p[9] == ':' || p + 9 == end)) {
 		p += 9;
 	} else {
 		int labels = 0;
@@ -250,7 +270,7 @@ char *parse_uuid(struct arena *a, const char *s)
 		return NULL;
 	hex[32] = 0;
 	return arena_printf(a, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8,
-			    hex + 12, hex + 16, hex + 20);
+	                    hex + 12, hex + 16, hex + 20);
 }
 
 bool is_name(const char *s)

@@ -6,6 +6,7 @@
 #include "pool.h"
 #include "request.h"
 #include "router.h"
+#include "web.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -69,6 +70,10 @@ static bool read_request(struct request *rq, FCGX_Request *f)
 	rq->authz = param(f, "HTTP_AUTHORIZATION");
 	rq->content_type = param(f, "CONTENT_TYPE");
 	rq->accept = param(f, "HTTP_ACCEPT");
+	/* nginx passes no CONTENT_LENGTH with these: nothing is read below */
+	rq->body_file = param(f, "REQUEST_BODY_FILE");
+	rq->upload_check = param(f, "UPLOAD_CHECK") != NULL;
+	rq->docs = param(f, "REGISTRY_DOCS");
 	const char *cl = param(f, "CONTENT_LENGTH");
 	long len = cl ? strtol(cl, NULL, 10) : 0;
 	if (len < 0 || len > BODY_MAX) {
@@ -113,6 +118,8 @@ static void serve_one(FCGX_Request *f, struct db *db, struct arena *a)
 	}
 	if (!rq.out)
 		resp_detail(&rq, 500, "Internal server error.");
+	/* browsers get the same answer as HTML */
+	web_finish(&rq);
 	write_response(&rq, f);
 }
 

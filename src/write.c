@@ -13,16 +13,16 @@
 /* The field a foreign-key constraint belongs to: "<table>_<field>_id_fkey"
  * on the resource's table, "<join>_<column>_fkey" on a join table. */
 static const struct field *fk_field(struct arena *a, const struct resource *r,
-				    const char *constraint)
+                                    const char *constraint)
 {
 	for (const struct field *f = r->fields; f->name; f++) {
 		const char *want = NULL;
 		if (f->type == F_LINK)
-			want = arena_printf(a, "%s_%s_id_fkey", r->name,
-					    f->name);
+			want =
+			    arena_printf(a, "%s_%s_id_fkey", r->name, f->name);
 		else if (f->type == F_LINKS && field_writable(f))
 			want = arena_printf(a, "%s_%s_fkey", f->join,
-					    f->join_other);
+			                    f->join_other);
 		if (want && !strcmp(want, constraint))
 			return f;
 	}
@@ -48,25 +48,24 @@ static bool same_name(const char *pg, const char *ours)
 /* 409 {"detail": "Field x must be unique"} on create; on update the
  * serializer-style 400 the reference gives. */
 static void unique_error(struct request *rq, const struct resource *r,
-			 const char *constraint, bool update)
+                         const char *constraint, bool update)
 {
 	for (const struct field *f = r->fields; f->name; f++) {
-		if (!f->unique || !same_name(constraint,
-					     arena_printf(rq->a, "%s_%s_key",
-							  r->name, f->name)))
+		if (!f->unique ||
+		    !same_name(constraint, arena_printf(rq->a, "%s_%s_key",
+		                                        r->name, f->name)))
 			continue;
 		if (!update)
 			resp_detail(rq, 409,
-				    arena_printf(rq->a,
-						 "Field %s must be unique",
-						 f->name));
+			            arena_printf(rq->a,
+			                         "Field %s must be unique",
+			                         f->name));
 		else
 			resp_field_error(
-				rq, f->name,
-				arena_printf(rq->a,
-					     "%s with this %s already exists.",
-					     words(rq->a, r->name),
-					     words(rq->a, f->name)));
+			    rq, f->name,
+			    arena_printf(
+			        rq->a, "%s with this %s already exists.",
+			        words(rq->a, r->name), words(rq->a, f->name)));
 		return;
 	}
 	for (int i = 0; i < 2 && r->unique_together[i]; i++) {
@@ -79,7 +78,7 @@ static void unique_error(struct request *rq, const struct resource *r,
 			continue;
 		if (!update) {
 			resp_detail(rq, 409,
-				    "Field non_field_errors must be unique");
+			            "Field non_field_errors must be unique");
 		} else {
 			struct buf b;
 			buf_init(&b, rq->a);
@@ -99,7 +98,7 @@ static void unique_error(struct request *rq, const struct resource *r,
 
 /* Answers for a failed write statement; the transaction is rolled back. */
 static void write_error(struct request *rq, const struct resource *r,
-			PGresult *res, bool update)
+                        PGresult *res, bool update)
 {
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	const char *cons = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
@@ -116,27 +115,26 @@ static void write_error(struct request *rq, const struct resource *r,
 		const struct field *f = fk_field(rq->a, r, cons);
 		if (f) {
 			resp_field_error(
-				rq, f->name,
-				"Invalid hyperlink - Object does not exist.");
+			    rq, f->name,
+			    "Invalid hyperlink - Object does not exist.");
 			return;
 		}
 		resp_detail(rq, 409,
-			    "This record is referred to by others and cannot "
-			    "be deleted.");
+		            "This record is referred to by others and cannot "
+		            "be deleted.");
 		return;
 	}
 	if (!strcmp(state, "23514") && cons) {
 		for (int i = 0; i < 2 && r->checks[i].constraint; i++)
 			if (!strcmp(cons, r->checks[i].constraint)) {
 				resp_field_error(rq, r->checks[i].key,
-						 r->checks[i].message);
+				                 r->checks[i].message);
 				return;
 			}
 		for (const struct field *f = r->fields; f->name; f++)
 			if (!strcmp(cons, arena_printf(rq->a, "%s_%s_check",
-						       r->name, f->name))) {
-				resp_field_error(rq, f->name,
-						 "Invalid value.");
+			                               r->name, f->name))) {
+				resp_field_error(rq, f->name, "Invalid value.");
 				return;
 			}
 		resp_field_error(rq, "non_field_errors", "Invalid value.");
@@ -152,12 +150,12 @@ static void write_error(struct request *rq, const struct resource *r,
 			f = field_find(r, name);
 		}
 		resp_field_error(rq, f ? f->name : col,
-				 "This field may not be null.");
+		                 "This field may not be null.");
 		return;
 	}
 	if (!strncmp(state, "22", 2)) { /* data exceptions */
 		resp_field_error(rq, col ? col : "non_field_errors",
-				 "Invalid value.");
+		                 "Invalid value.");
 		return;
 	}
 	if (!strcmp(state, "40001") || !strcmp(state, "40P01")) {
@@ -165,14 +163,14 @@ static void write_error(struct request *rq, const struct resource *r,
 		return;
 	}
 	fprintf(stderr, "registry: write %s: %s", r->name,
-		PQresultErrorMessage(res));
+	        PQresultErrorMessage(res));
 	resp_detail(rq, 500, "Internal server error.");
 }
 
 /* Runs one statement of a transaction; on failure answers, rolls back and
  * returns NULL. */
 static PGresult *step(struct request *rq, const struct resource *r,
-		      const char *sql, struct params *p, bool update)
+                      const char *sql, struct params *p, bool update)
 {
 	PGresult *res = db_query(rq->db, sql, p->n, p->v);
 	ExecStatusType st = PQresultStatus(res);
@@ -187,7 +185,7 @@ static PGresult *step(struct request *rq, const struct resource *r,
 
 /* Replaces the many-to-many rows of every given F_LINKS field. */
 static bool write_links(struct request *rq, const struct resource *r,
-			const struct wval *v, const char *id, bool replace)
+                        const struct wval *v, const char *id, bool replace)
 {
 	int i = 0;
 	for (const struct field *f = r->fields; f->name; f++, i++) {
@@ -199,18 +197,18 @@ static bool write_links(struct request *rq, const struct resource *r,
 		PGresult *res;
 		if (replace) {
 			char *del = arena_printf(
-				rq->a, "DELETE FROM \"%s\" WHERE \"%s\" = $1",
-				f->join, f->join_self);
+			    rq->a, "DELETE FROM \"%s\" WHERE \"%s\" = $1",
+			    f->join, f->join_self);
 			if (!(res = step(rq, r, del, &p, true)))
 				return false;
 			PQclear(res);
 		}
 		params_add(&p, v[i].text ? v[i].text : "{}");
 		char *ins = arena_printf(
-			rq->a,
-			"INSERT INTO \"%s\" (\"%s\", \"%s\") SELECT DISTINCT "
-			"$1::bigint, unnest($2::bigint[])",
-			f->join, f->join_self, f->join_other);
+		    rq->a,
+		    "INSERT INTO \"%s\" (\"%s\", \"%s\") SELECT DISTINCT "
+		    "$1::bigint, unnest($2::bigint[])",
+		    f->join, f->join_self, f->join_other);
 		if (!(res = step(rq, r, ins, &p, replace)))
 			return false;
 		PQclear(res);
@@ -220,18 +218,18 @@ static bool write_links(struct request *rq, const struct resource *r,
 
 /* A derived column: (SELECT <column> FROM <target> WHERE id = $link). */
 static void copy_expr(struct buf *b, struct request *rq,
-		      const struct resource *r, const struct field *f,
-		      const struct wval *v, struct params *p)
+                      const struct resource *r, const struct field *f,
+                      const struct wval *v, struct params *p)
 {
 	const struct field *l = field_find(r, f->copy_link);
 	(void)rq;
 	buf_printf(b, "(SELECT \"%s\" FROM \"%s\" WHERE id = $%d::bigint)",
-		   f->copy_column, l->target,
-		   params_add(p, v[l - r->fields].text));
+	           f->copy_column, l->target,
+	           params_add(p, v[l - r->fields].text));
 }
 
 static void answer_record(struct request *rq, const struct resource *r,
-			  long long id, int status)
+                          long long id, int status)
 {
 	struct json_object *o = fetch_record(rq, r, id);
 	if (!o)
@@ -245,7 +243,7 @@ static void answer_record(struct request *rq, const struct resource *r,
 void handle_create(struct request *rq, const struct resource *r)
 {
 	struct wval v[MAX_FIELDS];
-	if (validate_body(rq, r, false, v) < 0)
+	if (validate_body(rq, r, W_CREATE, v) < 0)
 		return;
 	const char *user = arena_printf(rq->a, "%lld", rq->user);
 	struct buf cols, vals;
@@ -272,9 +270,9 @@ void handle_create(struct request *rq, const struct resource *r)
 			buf_printf(&vals, "$%d", params_add(&p, v[i].text));
 	}
 	char *sql = arena_printf(rq->a,
-				 "INSERT INTO \"%s\" (%s) VALUES (%s) "
-				 "RETURNING id",
-				 r->name, cols.p, vals.p);
+	                         "INSERT INTO \"%s\" (%s) VALUES (%s) "
+	                         "RETURNING id",
+	                         r->name, cols.p, vals.p);
 	if (!db_cmd(rq->db, "BEGIN")) {
 		resp_db_failure(rq);
 		return;
@@ -305,8 +303,8 @@ void handle_create(struct request *rq, const struct resource *r)
 static int exists(struct request *rq, const struct resource *r, long long id)
 {
 	const char *v = arena_printf(rq->a, "%lld", id);
-	char *sql = arena_printf(rq->a, "SELECT 1 FROM \"%s\" WHERE id = $1",
-				 r->name);
+	char *sql =
+	    arena_printf(rq->a, "SELECT 1 FROM \"%s\" WHERE id = $1", r->name);
 	PGresult *res = db_query(rq->db, sql, 1, &v);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);
@@ -317,18 +315,19 @@ static int exists(struct request *rq, const struct resource *r, long long id)
 	PQclear(res);
 	if (!n)
 		resp_detail(rq, 404,
-			    arena_printf(rq->a, "No %s matches the given query.",
-					 r->model));
+		            arena_printf(rq->a,
+		                         "No %s matches the given query.",
+		                         r->model));
 	return n ? 1 : -1;
 }
 
 void handle_update(struct request *rq, const struct resource *r, long long id,
-		   bool partial)
+                   bool partial)
 {
 	if (exists(rq, r, id) < 0)
 		return;
 	struct wval v[MAX_FIELDS];
-	if (validate_body(rq, r, partial, v) < 0)
+	if (validate_body(rq, r, partial ? W_PATCH : W_PUT, v) < 0)
 		return;
 	const char *ids = arena_printf(rq->a, "%lld", id);
 	struct buf set;
@@ -366,9 +365,9 @@ void handle_update(struct request *rq, const struct resource *r, long long id,
 	PGresult *res;
 	if (set.len) {
 		char *sql = arena_printf(rq->a,
-					 "UPDATE \"%s\" SET %s WHERE id = "
-					 "$1::bigint",
-					 r->name, set.p);
+		                         "UPDATE \"%s\" SET %s WHERE id = "
+		                         "$1::bigint",
+		                         r->name, set.p);
 		if (!(res = step(rq, r, sql, &p, true)))
 			return;
 		PQclear(res);
@@ -389,8 +388,8 @@ void handle_delete(struct request *rq, const struct resource *r, long long id)
 	struct params p;
 	params_init(&p, rq->a);
 	params_add(&p, arena_printf(rq->a, "%lld", id));
-	char *sql = arena_printf(rq->a, "DELETE FROM \"%s\" WHERE id = $1",
-				 r->name);
+	char *sql =
+	    arena_printf(rq->a, "DELETE FROM \"%s\" WHERE id = $1", r->name);
 	if (!db_cmd(rq->db, "BEGIN")) {
 		resp_db_failure(rq);
 		return;
@@ -403,5 +402,6 @@ void handle_delete(struct request *rq, const struct resource *r, long long id)
 		resp_db_failure(rq);
 		return;
 	}
-	resp_text(rq, 204, NULL, "", 0);
+	/* the reference labels even this empty answer as JSON */
+	resp_text(rq, 204, "application/json", "", 0);
 }

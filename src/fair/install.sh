@@ -65,7 +65,8 @@ elif postgres_reaches "$DIR"; then
 else
 	# One directory per registry directory, named after its path.
 	STATE=/var/lib/fair-registry/$(printf '%s' "$DIR" | sha1sum | cut -c1-12)
-	mkdir -p -m 755 /var/lib/fair-registry "$STATE"
+	mkdir -p "$STATE"
+	chmod 755 /var/lib/fair-registry "$STATE"
 	ln -s "$STATE" "$STATE_LINK"
 	echo "PostgreSQL (user 'postgres') cannot enter $DIR, so the registry's"
 	echo "database and logs go to $STATE ($STATE_LINK links there)."

@@ -11,15 +11,35 @@ void html_init(struct html *h, struct arena *a)
 	buf_init(&h->b, a);
 }
 
+void html_reserve(struct html *h, size_t n)
+{
+	struct buf *b = &h->b;
+	if (b->cap >= b->len + n + 1)
+		return;
+	/* the same move buf_add makes when it grows, done once, ahead */
+	char *p = arena_alloc(b->a, b->len + n + 1);
+	if (b->len)
+		memcpy(p, b->p, b->len);
+	b->p = p;
+	b->cap = b->len + n + 1;
+}
+
 void html_lit_(struct html *h, const char *lit, size_t n)
 {
 	buf_add(&h->b, lit, n);
 }
 
+/* Which bytes html_textn must replace; all others pass through. */
+static const unsigned char special[256] = {
+    ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1, [0] = 1,
+};
+
 void html_textn(struct html *h, const char *s, size_t n)
 {
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
+		if (!special[(unsigned char)s[i]])
+			continue;
 		const char *rep;
 		switch (s[i]) {
 		case '&':
@@ -37,11 +57,9 @@ void html_textn(struct html *h, const char *s, size_t n)
 		case '\'':
 			rep = "&#39;";
 			break;
-		case '\0':
-			rep = "\xef\xbf\xbd"; /* U+FFFD, as browsers do */
-			break;
 		default:
-			continue;
+			rep = "\xef\xbf\xbd"; /* NUL: U+FFFD, as browsers do */
+			break;
 		}
 		buf_add(&h->b, s + start, i - start);
 		buf_puts(&h->b, rep);

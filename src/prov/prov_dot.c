@@ -1,0 +1,267 @@
+/* prov_dot.c - the PROV document as a picture (SVG or JPEG), drawn by
+ * graphviz's library from a DOT graph styled as the reference's library
+ * styles provenance: yellow entities, blue activities, orange agents, a
+ * note of attributes beside each element, relations with attributes
+ * drawn through a small point carrying their own note. Attribute names of
+ * issues are painted red so that troubled components stand out. */
+#include "prov/doc.h"
+
+#include <graphviz/gvc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ISSUE_URI PR_CENTRAL_URL "vocab/#issue"
+
+struct dot {
+	struct buf b;
+	const struct pr_doc *d;
+	struct arena *a;
+	const char **ids; /* node name of element i, by record index */
+	int nodes, bnodes, notes;
+};
+
+/* A DOT double-quoted string. */
+static void quoted(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+}
+
+/* Text inside an HTML-like label, escaped as Python's html.escape. */
+static void html(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			buf_puts(b, "&amp;");
+			break;
+		case '<':
+			buf_puts(b, "&lt;");
+			break;
+		case '>':
+			buf_puts(b, "&gt;");
+			break;
+		case '"':
+			buf_puts(b, "&quot;");
+			break;
+		case '\'':
+			buf_puts(b, "&#x27;");
+			break;
+		default:
+			buf_putc(b, *s);
+		}
+	}
+}
+
+static int rank(const char *name)
+{
+	static const char *first[] = {"prov:label", "prov:location",
+				      "prov:role", "prov:type", "prov:value"};
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(name, first[i]))
+			return i;
+	return 5;
+}
+
+static int by_order(const void *x, const void *y)
+{
+	const struct pr_attr *a = x, *b = y;
+	int ra = rank(a->name), rb = rank(b->name);
+	if (ra != rb)
+		return ra - rb;
+	int c = strcmp(a->name, b->name);
+	return c ? c : strcmp(a->value, b->value);
+}
+
+/* The note of a record's attributes, linked to node `to`. */
+static void note(struct dot *g, const struct pr_record *r, const char *to)
+{
+	struct pr_formal f[5];
+	int nf = pr_formals(r, f);
+	struct pr_attr *rows =
+		arena_alloc(g->a, sizeof *rows * (size_t)(nf + r->nattrs + 1));
+	int n = 0;
+	for (int i = 0; i < nf; i++)
+		if (f[i].value && f[i].time)
+			rows[n++] = (struct pr_attr){f[i].name, PV_TIME,
+						     f[i].value};
+	int formal = n;
+	memcpy(rows + n, r->attrs, sizeof *rows * (size_t)r->nattrs);
+	n += r->nattrs;
+	qsort(rows + formal, (size_t)(n - formal), sizeof *rows, by_order);
+	if (!n)
+		return;
+	struct buf *b = &g->b;
+	buf_printf(b, "  ann%d [shape=note, color=gray, fontcolor=black, "
+		      "fontsize=10, label=<<TABLE cellpadding=\"0\" "
+		      "border=\"0\">",
+		   ++g->notes);
+	for (int i = 0; i < n; i++) {
+		const char *uri = pr_expand(g->d, rows[i].name);
+		buf_puts(b, "\n    <TR>\n        <TD align=\"left\" href=\"");
+		html(b, uri ? uri : "");
+		buf_putc(b, '"');
+		if (uri && !strcmp(uri, ISSUE_URI))
+			buf_puts(b, " bgcolor=\"red\"");
+		buf_putc(b, '>');
+		html(b, rows[i].name);
+		buf_puts(b, "</TD>\n        <TD align=\"left\"");
+		if (rows[i].type == PV_QNAME) {
+			const char *v = pr_expand(g->d, rows[i].value);
+			buf_puts(b, " href=\"");
+			html(b, v ? v : "");
+			buf_putc(b, '"');
+		}
+		buf_putc(b, '>');
+		html(b, rows[i].value);
+		buf_puts(b, "</TD>\n    </TR>");
+	}
+	buf_printf(b, "\n    </TABLE>>];\n  ann%d -> %s [arrowhead=none, "
+		      "style=dashed, color=gray];\n",
+		   g->notes, to);
+}
+
+static const char *element_style(enum pr_kind k)
+{
+	switch (k) {
+	case PR_ENTITY:
+		return "shape=oval, style=filled, fillcolor=\"#FFFC87\", "
+		       "color=\"#808080\"";
+	case PR_ACTIVITY:
+		return "shape=box, style=filled, fillcolor=\"#9FB1FC\", "
+		       "color=\"#0000FF\"";
+	default:
+		return "shape=house, style=filled, fillcolor=\"#FED37F\"";
+	}
+}
+
+/* A relation's edge style without its label. */
+static const char *relation_style(enum pr_kind k)
+{
+	switch (k) {
+	case PR_GENERATION:
+		return "fontsize=10.0, color=darkgreen, fontcolor=darkgreen";
+	case PR_USAGE:
+		return "fontsize=10.0, color=red4, fontcolor=red";
+	case PR_ATTRIBUTION:
+		return "fontsize=10.0, color=\"#FED37F\"";
+	default:
+		return "fontsize=10.0";
+	}
+}
+
+/* The node of an element id, a grey one for an id no element states. */
+static const char *node_of(struct dot *g, const char *id)
+{
+	int at = pr_find(g->d, id);
+	if (at >= 0 && g->ids[at])
+		return g->ids[at];
+	const char *name = arena_printf(g->a, "n%d", ++g->nodes);
+	buf_printf(&g->b, "  %s [shape=oval, style=filled, "
+			  "fillcolor=lightgray, color=dimgray, label=",
+		   name);
+	quoted(&g->b, id);
+	buf_puts(&g->b, "];\n");
+	return name;
+}
+
+static void draw_relation(struct dot *g, const struct pr_record *r)
+{
+	struct buf *b = &g->b;
+	const char *from = node_of(g, r->a), *to = node_of(g, r->b);
+	const char *label = pr_kind_name(r->kind);
+	const char *style = relation_style(r->kind);
+	/* starts and derivations have more than two element arguments */
+	bool nary = r->kind == PR_START || r->kind == PR_DERIVATION;
+	bool extra = r->nattrs > 0 || (r->kind == PR_START && r->time);
+	if (!nary && !extra) {
+		buf_printf(b, "  %s -> %s [label=\"%s\", %s];\n", from, to,
+			   label, style);
+		return;
+	}
+	const char *bn = arena_printf(g->a, "b%d", ++g->bnodes);
+	buf_printf(b, "  %s [label=\"\", shape=point, color=gray];\n", bn);
+	buf_printf(b, "  %s -> %s [arrowhead=none, label=\"%s\", %s];\n",
+		   from, bn, label, style);
+	buf_printf(b, "  %s -> %s [%s];\n", bn, to, style);
+	if (extra)
+		note(g, r, bn);
+}
+
+/* DOT text -> picture bytes, in the arena; NULL when graphviz fails. */
+static char *render(struct arena *a, const char *dot, const char *format,
+		    size_t *len)
+{
+	static GVC_t *gvc;
+	if (!gvc)
+		gvc = gvContext();
+	if (!gvc)
+		return NULL;
+	Agraph_t *graph = agmemread(dot);
+	if (!graph)
+		return NULL;
+	char *out = NULL, *data = NULL;
+	unsigned int n = 0;
+	if (gvLayout(gvc, graph, "dot") == 0) {
+		if (gvRenderData(gvc, graph, format, &data, &n) == 0 && data) {
+			out = arena_strndup(a, data, n);
+			*len = n;
+		}
+		if (data)
+			gvFreeRenderData(data);
+		gvFreeLayout(gvc, graph);
+	}
+	agclose(graph);
+	return out;
+}
+
+void prov_write_picture(struct request *rq, const struct pr_doc *d,
+			const char *format, double aspect_ratio, double dpi,
+			bool show_attributes)
+{
+	struct dot g = {.d = d, .a = rq->a};
+	g.ids = arena_alloc(rq->a, sizeof *g.ids * (size_t)(d->n + 1));
+	struct buf *b = &g.b;
+	buf_init(b, rq->a);
+	buf_printf(b, "digraph G {\n  charset=\"utf-8\";\n  rankdir=BT;\n"
+		      "  ratio=%g;\n",
+		   aspect_ratio);
+	if (dpi > 0)
+		buf_printf(b, "  dpi=%g;\n", dpi);
+	for (int i = 0; i < d->n; i++) {
+		const struct pr_record *r = &d->recs[i];
+		if (!pr_is_element(r->kind))
+			continue;
+		if (pr_find(d, r->id) != i) /* one node per id */
+			continue;
+		g.ids[i] = arena_printf(rq->a, "n%d", ++g.nodes);
+		const char *uri = pr_expand(d, r->id);
+		buf_printf(b, "  %s [%s, URL=", g.ids[i], element_style(r->kind));
+		quoted(b, uri ? uri : r->id);
+		buf_puts(b, ", label=");
+		quoted(b, r->id);
+		buf_puts(b, "];\n");
+		if (show_attributes)
+			note(&g, r, g.ids[i]);
+	}
+	for (int i = 0; i < d->n; i++)
+		if (!pr_is_element(d->recs[i].kind))
+			draw_relation(&g, &d->recs[i]);
+	buf_puts(b, "}\n");
+
+	{ FILE *dbg = fopen("/tmp/h10/last.dot", "w"); if (dbg) { fputs(b->p, dbg); fclose(dbg); } }
+	size_t len = 0;
+	char *pic = render(rq->a, b->p, format, &len);
+	if (!pic) {
+		resp_detail(rq, 500, "Internal server error.");
+		return;
+	}
+	resp_text(rq, 200, !strcmp(format, "jpg") ? "image/jpeg" : "image/svg+xml",
+		  pic, len);
+}
