@@ -7,11 +7,12 @@
 #include "prov/doc.h"
 
 #include <graphviz/gvc.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ISSUE_URI PR_CENTRAL_URL "vocab/#issue"
+/* nodes beyond which the layout trades looks for time */
+#define BIG_GRAPH 200
 
 struct dot {
 	struct buf b;
@@ -229,11 +230,6 @@ void prov_write_picture(struct request *rq, const struct pr_doc *d,
 	g.ids = arena_alloc(rq->a, sizeof *g.ids * (size_t)(d->n + 1));
 	struct buf *b = &g.b;
 	buf_init(b, rq->a);
-	buf_printf(b, "digraph G {\n  charset=\"utf-8\";\n  rankdir=BT;\n"
-		      "  ratio=%g;\n",
-		   aspect_ratio);
-	if (dpi > 0)
-		buf_printf(b, "  dpi=%g;\n", dpi);
 	for (int i = 0; i < d->n; i++) {
 		const struct pr_record *r = &d->recs[i];
 		if (!pr_is_element(r->kind))
@@ -255,9 +251,23 @@ void prov_write_picture(struct request *rq, const struct pr_doc *d,
 			draw_relation(&g, &d->recs[i]);
 	buf_puts(b, "}\n");
 
-	{ FILE *dbg = fopen("/tmp/h10/last.dot", "w"); if (dbg) { fputs(b->p, dbg); fclose(dbg); } }
+	struct buf dot;
+	buf_init(&dot, rq->a);
+	buf_printf(&dot,
+		   "digraph G {\n  charset=\"utf-8\";\n  rankdir=BT;\n"
+		   "  ratio=%g;\n",
+		   aspect_ratio);
+	if (dpi > 0)
+		buf_printf(&dot, "  dpi=%g;\n", dpi);
+	/* Laying out thousands of nodes the careful way takes minutes: a
+	 * big graph is drawn with straight edges and short searches. */
+	if (g.nodes + g.bnodes + g.notes > BIG_GRAPH)
+		buf_puts(&dot, "  splines=line;\n  mclimit=0.1;\n  nslimit=1;\n"
+			       "  nslimit1=1;\n  searchsize=10;\n");
+	buf_add(&dot, b->p, b->len);
+
 	size_t len = 0;
-	char *pic = render(rq->a, b->p, format, &len);
+	char *pic = render(rq->a, dot.p, format, &len);
 	if (!pic) {
 		resp_detail(rq, 500, "Internal server error.");
 		return;

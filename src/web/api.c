@@ -130,7 +130,7 @@ static size_t skip_space(const char *s, size_t i, size_t n)
  * quote); *escapes tells whether it holds a backslash escape, *closed
  * whether the quote was there at all. */
 static size_t string_end(const char *s, size_t i, size_t n, bool *escapes,
-			 bool *closed)
+                         bool *closed)
 {
 	*escapes = *closed = false;
 	for (i++; i < n; i++) {
@@ -153,7 +153,7 @@ static bool is_link(const char *s, size_t n)
 
 /* One string token, quotes included. */
 static void put_string(struct html *h, const char *s, size_t n, bool key,
-		       bool escapes, bool whole)
+                       bool escapes, bool whole)
 {
 	const char *in = s + 1;
 	size_t il = whole ? n - 2 : n - 1;
@@ -211,13 +211,15 @@ static void put_json(struct html *h, const char *s, size_t n)
 			bool escapes, closed;
 			size_t e = string_end(s, i, n, &escapes, &closed);
 			size_t after = skip_space(s, e, n);
-			put_string(h, s + i, e - i, after < n && s[after] == ':',
-				   escapes, closed);
+			put_string(h, s + i, e - i,
+			           after < n && s[after] == ':', escapes,
+			           closed);
 			i = after;
 		} else {
 			/* a number, true, false or null */
 			size_t e = i;
-			while (e < n && !strchr(",:{}[]\" \n\r\t", s[e]))
+			while (e < n && s[e] &&
+			       !strchr(",:{}[]\" \n\r\t", s[e]))
 				e++;
 			if (e == i)
 				e++; /* a stray byte: show it and go on */
@@ -289,7 +291,7 @@ static struct view find_view(struct request *rq)
 		}
 		v.id = il ? id : 0;
 		v.name = arena_printf(rq->a, "%s %s", v.r->title,
-				      il ? "Instance" : "List");
+		                      il ? "Instance" : "List");
 		v.doc = v.r->doc;
 		return v;
 	}
@@ -365,8 +367,7 @@ static void response_head(struct html *h, struct request *rq)
 				html_textn(h, l, k);
 				HTML(h, ":</b>");
 				if (colon)
-					html_textn(h, colon + 1,
-						   n - k - 1);
+					html_textn(h, colon + 1, n - k - 1);
 				HTML(h, "\n");
 			}
 			l += n;
@@ -448,7 +449,7 @@ static void filters(struct html *h, const struct view *v)
 	if (!v->r || v->id || !v->r->query_args || v->r->control_args)
 		return;
 	HTML(h, "<p class=\"filters\">Filter with <code>?field=value</code> "
-		"on: ");
+	        "on: ");
 	for (const char *p = v->r->query_args; *p;) {
 		size_t n = strcspn(p, ",");
 		HTML(h, "<code>");

@@ -187,28 +187,30 @@ static void md_inline(struct html *h, const char *s, size_t n, int depth)
 			if (end) {
 				html_textn(h, s + start, i - start);
 				HTML(h, "<code>");
-				html_textn(h, rest + 1, (size_t)(end - rest - 1));
+				html_textn(h, rest + 1,
+				           (size_t)(end - rest - 1));
 				HTML(h, "</code>");
 				used = (size_t)(end - rest) + 1;
 			}
-		} else if (left > 4 && !memcmp(rest, "**", 2) && rest[2] != ' ') {
+		} else if (left > 4 && !memcmp(rest, "**", 2) &&
+		           rest[2] != ' ') {
 			const char *end = find(rest + 2, left - 2, "**");
 			if (end && end > rest + 2) {
 				html_textn(h, s + start, i - start);
 				HTML(h, "<strong>");
 				md_inline(h, rest + 2, (size_t)(end - rest - 2),
-					  depth + 1);
+				          depth + 1);
 				HTML(h, "</strong>");
 				used = (size_t)(end - rest) + 2;
 			}
 		} else if (*rest == '*' && left > 2 && rest[1] != ' ' &&
-			   rest[1] != '*' && (i == 0 || s[i - 1] == ' ')) {
+		           rest[1] != '*' && (i == 0 || s[i - 1] == ' ')) {
 			const char *end = memchr(rest + 1, '*', left - 1);
 			if (end && end[-1] != ' ') {
 				html_textn(h, s + start, i - start);
 				HTML(h, "<em>");
 				md_inline(h, rest + 1, (size_t)(end - rest - 1),
-					  depth + 1);
+				          depth + 1);
 				HTML(h, "</em>");
 				used = (size_t)(end - rest) + 1;
 			}
@@ -218,13 +220,14 @@ static void md_inline(struct html *h, const char *s, size_t n, int depth)
 			used = md_link(h, rest, left, depth);
 			if (!used)
 				h->b.len = mark; /* not a link after all */
-		} else if (*rest == '<' && (!strncasecmp(rest + 1, "http://", 7) ||
-					    !strncasecmp(rest + 1, "https://", 8))) {
+		} else if (*rest == '<' && left > 9 &&
+		           (!strncasecmp(rest + 1, "http://", 7) ||
+		            !strncasecmp(rest + 1, "https://", 8))) {
 			const char *end = memchr(rest, '>', left);
 			if (end && !memchr(rest, ' ', (size_t)(end - rest))) {
 				html_textn(h, s + start, i - start);
-				char *url = arena_strndup(h->b.a, rest + 1,
-							  (size_t)(end - rest - 1));
+				char *url = arena_strndup(
+				    h->b.a, rest + 1, (size_t)(end - rest - 1));
 				html_link(h, url, url);
 				used = (size_t)(end - rest) + 1;
 			}
@@ -239,13 +242,21 @@ static void md_inline(struct html *h, const char *s, size_t n, int depth)
 	html_textn(h, s + start, n - start);
 }
 
-enum md_block { B_NONE, B_P, B_UL, B_OL, B_QUOTE, B_TABLE };
+enum md_block { B_NONE, B_P, B_QUOTE, B_TABLE, B_CODE };
+
+#define MD_NEST 6 /* list levels; deeper items stay at the last level */
 
 struct md {
 	struct html *h;
-	enum md_block blk;
-	struct buf text; /* the open paragraph, list item or quote */
-	bool item;       /* a list item is open */
+	enum md_block blk; /* the open block outside list items */
+	struct buf text;   /* paragraph, quote or list item text not written */
+	int nl;            /* open lists, each with one open <li> */
+	struct {
+		bool ordered;
+		size_t indent; /* the bullet's column */
+	} list[MD_NEST];
+	bool blank;      /* a blank line came after the last list item */
+	int code_blanks; /* blank lines held back in an indented code block */
 };
 
 static void md_flush_text(struct md *m, const char *open, const char *close)
@@ -258,21 +269,12 @@ static void md_flush_text(struct md *m, const char *open, const char *close)
 	m->text.len = 0;
 }
 
-static void md_close(struct md *m)
+/* Closes the open paragraph, quote, table or code block. */
+static void md_close_block(struct md *m)
 {
 	switch (m->blk) {
 	case B_P:
 		md_flush_text(m, "<p>", "</p>\n");
-		break;
-	case B_UL:
-	case B_OL:
-		if (m->item)
-			md_flush_text(m, "<li>", "</li>\n");
-		m->item = false;
-		if (m->blk == B_UL)
-			HTML(m->h, "</ul>\n");
-		else
-			HTML(m->h, "</ol>\n");
 		break;
 	case B_QUOTE:
 		md_flush_text(m, "<blockquote><p>", "</p></blockquote>\n");
@@ -280,11 +282,71 @@ static void md_close(struct md *m)
 	case B_TABLE:
 		HTML(m->h, "</tbody></table></div>\n");
 		break;
+	case B_CODE:
+		HTML(m->h, "</code></pre>\n");
+		break;
 	case B_NONE:
 		break;
 	}
 	m->blk = B_NONE;
-	m->text.len = 0;
+	m->code_blanks = 0;
+}
+
+static void md_pop_list(struct md *m)
+{
+	m->nl--;
+	if (m->list[m->nl].ordered)
+		HTML(m->h, "</li>\n</ol>\n");
+	else
+		HTML(m->h, "</li>\n</ul>\n");
+}
+
+static void md_push_list(struct md *m, bool ordered, size_t indent)
+{
+	if (ordered)
+		HTML(m->h, "<ol>\n<li>");
+	else
+		HTML(m->h, "<ul>\n<li>");
+	m->list[m->nl].ordered = ordered;
+	m->list[m->nl].indent = indent;
+	m->nl++;
+}
+
+/* Writes the open item's text and closes lists down to `keep` levels. */
+static void md_close_lists(struct md *m, int keep)
+{
+	md_flush_text(m, "", "");
+	while (m->nl > keep)
+		md_pop_list(m);
+	m->blank = false;
+}
+
+static void md_close(struct md *m)
+{
+	md_close_block(m);
+	md_close_lists(m, 0);
+}
+
+/* A bullet at column `indent`: a sibling, a deeper list or a way out. */
+static void md_item(struct md *m, bool ordered, size_t indent)
+{
+	md_flush_text(m, "", "");
+	m->blank = false;
+	while (m->nl && indent + 1 < m->list[m->nl - 1].indent)
+		md_pop_list(m);
+	if (!m->nl) {
+		md_push_list(m, ordered, indent);
+	} else if (indent < m->list[m->nl - 1].indent + 2 || m->nl == MD_NEST) {
+		if (m->list[m->nl - 1].ordered == ordered) {
+			HTML(m->h, "</li>\n<li>");
+		} else {
+			size_t at = m->list[m->nl - 1].indent;
+			md_pop_list(m);
+			md_push_list(m, ordered, at);
+		}
+	} else {
+		md_push_list(m, ordered, indent);
+	}
 }
 
 static void md_add_text(struct md *m, const char *s, size_t n)
@@ -341,7 +403,7 @@ static bool md_is_separator(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '-')
 			dash = true;
-		else if (!strchr("|: \t\r", s[i]))
+		else if (!s[i] || !strchr("|: \t\r", s[i]))
 			return false;
 	}
 	return dash && n && *s == '|';
@@ -354,7 +416,7 @@ static bool md_is_rule(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == ' ' || s[i] == '\r')
 			continue;
-		if (!strchr("-*_", s[i]) || (c && s[i] != c))
+		if (!s[i] || !strchr("-*_", s[i]) || (c && s[i] != c))
 			return false;
 		c = s[i];
 		count++;
@@ -365,7 +427,7 @@ static bool md_is_rule(const char *s, size_t n)
 /* "- x", "* x", "+ x" -> 2; "12. x" -> 4; else 0 */
 static size_t md_bullet(const char *s, size_t n, bool *ordered)
 {
-	if (n >= 2 && strchr("-*+", s[0]) && s[1] == ' ') {
+	if (n >= 2 && s[0] && strchr("-*+", s[0]) && s[1] == ' ') {
 		*ordered = false;
 		return 2;
 	}
@@ -377,6 +439,14 @@ static size_t md_bullet(const char *s, size_t n, bool *ordered)
 		return i + 2;
 	}
 	return 0;
+}
+
+/* The length of the line at p, without its newline; the text is not
+ * NUL-terminated. */
+static size_t line_len(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	return nl ? (size_t)(nl - p) : (size_t)(end - p);
 }
 
 /* "## x" -> 2; not a heading -> 0 */
@@ -394,18 +464,16 @@ void html_markdown(struct html *h, const char *md, size_t n)
 {
 	struct md m = {.h = h};
 	buf_init(&m.text, h->b.a);
-	bool code = false;
+	bool fenced = false;
 	const char *p = md, *end = md + n;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t len = line_len(p, end);
 		const char *line = p;
-		const char *next = nl ? nl + 1 : end;
-		p = next;
-		if (code) {
+		p += len + (p + len < end);
+		if (fenced) {
 			if (len >= 3 && !memcmp(line, "```", 3)) {
 				HTML(h, "</code></pre>\n");
-				code = false;
+				fenced = false;
 			} else {
 				html_textn(h, line, len);
 				HTML(h, "\n");
@@ -420,13 +488,37 @@ void html_markdown(struct html *h, const char *md, size_t n)
 		while (tl && (t[tl - 1] == '\r' || t[tl - 1] == ' '))
 			tl--;
 		bool ordered = false;
-		size_t bullet, lvl;
+		size_t bullet = md_bullet(t, tl, &ordered), lvl;
+
 		if (tl == 0) {
-			md_close(&m);
-		} else if (tl >= 3 && !memcmp(t, "```", 3)) {
+			if (m.blk == B_CODE) {
+				m.code_blanks++;
+			} else {
+				md_close_block(&m);
+				md_flush_text(&m, "", "");
+				m.blank = m.nl > 0;
+			}
+			continue;
+		}
+		if (m.blk == B_CODE) {
+			if (indent >= 4) {
+				for (; m.code_blanks; m.code_blanks--)
+					HTML(h, "\n");
+				html_textn(h, line + 4, len - 4);
+				HTML(h, "\n");
+				continue;
+			}
+			md_close_block(&m);
+		}
+		/* after a blank line only an indented line stays in a list */
+		if (m.nl && m.blank && indent == 0 && !bullet)
+			md_close_lists(&m, 0);
+		m.blank = false;
+
+		if (tl >= 3 && !memcmp(t, "```", 3)) {
 			md_close(&m);
 			HTML(h, "<pre><code>");
-			code = true;
+			fenced = true;
 		} else if ((lvl = md_heading(t, tl, indent))) {
 			static const char *const open[] = {
 			    "<h1>", "<h2>", "<h3>", "<h4>", "<h5>", "<h6>"};
@@ -438,51 +530,47 @@ void html_markdown(struct html *h, const char *md, size_t n)
 			size_t skip = lvl < tl ? lvl + 1 : lvl;
 			md_inline(h, t + skip, tl - skip, 0);
 			buf_puts(&h->b, close[lvl - 1]);
-		} else if (md_is_rule(t, tl) && m.blk != B_P) {
+		} else if (md_is_rule(t, tl) && m.blk != B_P && !m.nl) {
 			md_close(&m);
 			HTML(h, "<hr>\n");
 		} else if (*t == '|' && m.blk == B_TABLE) {
 			md_row(&m, t, tl, false);
-		} else if (*t == '|' && p < end &&
-			   md_is_separator(p, strcspn(p, "\n"))) {
+		} else if (*t == '|' && !m.nl && p < end &&
+		           md_is_separator(p, line_len(p, end))) {
 			md_close(&m);
 			HTML(h, "<div class=\"scroll\"><table><thead>");
 			md_row(&m, t, tl, true);
 			HTML(h, "</thead><tbody>\n");
 			m.blk = B_TABLE;
-			p += strcspn(p, "\n");
+			p += line_len(p, end);
 			if (p < end)
 				p++;
-		} else if ((bullet = md_bullet(t, tl, &ordered)) &&
-			   (indent < 2 || (m.blk != B_UL && m.blk != B_OL))) {
-			enum md_block want = ordered ? B_OL : B_UL;
-			if (m.blk != want) {
-				md_close(&m);
-				if (ordered)
-					HTML(h, "<ol>\n");
-				else
-					HTML(h, "<ul>\n");
-				m.blk = want;
-			} else if (m.item) {
-				md_flush_text(&m, "<li>", "</li>\n");
-			}
-			m.item = true;
+		} else if (bullet) {
+			md_close_block(&m);
+			md_item(&m, ordered, indent);
 			md_add_text(&m, t + bullet, tl - bullet);
-		} else if (*t == '>') {
+		} else if (indent >= 4 && !m.nl && m.blk == B_NONE) {
+			HTML(h, "<pre><code>");
+			html_textn(h, line + 4, len - 4);
+			HTML(h, "\n");
+			m.blk = B_CODE;
+		} else if (*t == '>' && !m.nl) {
 			if (m.blk != B_QUOTE) {
 				md_close(&m);
 				m.blk = B_QUOTE;
 			}
 			md_add_text(&m, t + 1, tl - 1);
+		} else if (m.nl) {
+			md_add_text(&m, t, tl); /* more of the item */
 		} else {
-			if (m.blk == B_TABLE || m.blk == B_NONE) {
+			if (m.blk != B_P) {
 				md_close(&m);
 				m.blk = B_P;
 			}
 			md_add_text(&m, t, tl);
 		}
 	}
-	if (code)
+	if (fenced)
 		HTML(h, "</code></pre>\n");
 	md_close(&m);
 }

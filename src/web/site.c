@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGE_SIZE 25
-#define MAX_PAGE 1000000
-#define LIST_SHOWN 100 /* items of one field shown on a record page */
-#define LABEL_MAX "200" /* characters of a record's label */
-#define DOC_MAX (4L * 1024 * 1024)
+#define PAGE_SIZE  25
+#define MAX_PAGE   1000000
+#define LIST_SHOWN 100   /* items of one field shown on a record page */
+#define LABEL_MAX  "200" /* characters of a record's label */
+#define DOC_MAX    (4L * 1024 * 1024)
 
 /* How the site names a record: an SQL expression over the row t. */
 struct site_res {
@@ -37,7 +37,7 @@ struct site_res {
 	"FROM data_product d JOIN namespace n ON n.id = d.namespace_id "       \
 	"WHERE d.object_id = " o ".id ORDER BY d.id LIMIT 1), "                \
 	"(SELECT c.name || '@' || c.version FROM code_repo_release c "         \
-	"WHERE c.object_id = " o ".id), nullif(" o ".description, ''), "      \
+	"WHERE c.object_id = " o ".id), nullif(" o ".description, ''), "       \
 	"(SELECT l.path FROM storage_location l "                              \
 	"WHERE l.id = " o ".storage_location_id), 'Object ' || " o ".id)"
 
@@ -57,11 +57,11 @@ static const struct site_res site[] = {
      "WHERE a.id = t.author_id)",
      NULL, NULL},
     {"object_component", "Object components",
-     "t.name || ' of ' || (SELECT " OBJECT_LABEL("o") " FROM object o "
-     "WHERE o.id = t.object_id)",
+     "t.name || ' of ' || (SELECT " OBJECT_LABEL(
+         "o") " FROM object o "
+              "WHERE o.id = t.object_id)",
      NULL, NULL},
-    {"code_run", "Code runs", "t.description", "Run date",
-     STAMP("t.run_date")},
+    {"code_run", "Code runs", "t.description", "Run date", STAMP("t.run_date")},
     {"storage_root", "Storage roots", "t.root", NULL, NULL},
     {"storage_location", "Storage locations",
      "(SELECT r.root FROM storage_root r WHERE r.id = t.storage_root_id) "
@@ -77,19 +77,20 @@ static const struct site_res site[] = {
      "t.version",
      "Release date", STAMP("t.release_date")},
     {"quality_controlled", "Quality controlled",
-     "'Object ' || t.object_id || ' checked by object ' || t.document_id",
-     NULL, NULL},
+     "'Object ' || t.object_id || ' checked by object ' || t.document_id", NULL,
+     NULL},
     {"keyword", "Keywords", "t.keyphrase", NULL, NULL},
     {"licence", "Licences", "t.licence_info", NULL, NULL},
-    {"code_repo_release", "Code repo releases",
-     "t.name || '@' || t.version", "Website", "t.website"},
+    {"code_repo_release", "Code repo releases", "t.name || '@' || t.version",
+     "Website", "t.website"},
     {"key_value", "Key values", "t.key || ' = ' || t.value", NULL, NULL},
 };
 
 static const struct site_res *site_find(const char *name, size_t n)
 {
 	for (size_t i = 0; i < sizeof site / sizeof site[0]; i++)
-		if (strlen(site[i].name) == n && !strncmp(site[i].name, name, n))
+		if (strlen(site[i].name) == n &&
+		    !strncmp(site[i].name, name, n))
 			return &site[i];
 	return NULL;
 }
@@ -141,20 +142,20 @@ struct table {
 	/* the arguments of every table on the page, kept when one moves */
 	const char *const *page_args;
 	const char *sql; /* $1 pattern or NULL, $2 limit, $3 offset; the
-			    last column is the total count */
+	                    last column is the total count */
 	const char *const *heads;
 	void (*row)(struct html *h, PGresult *res, int i);
 };
 
 static const char *arg_name(struct request *rq, const struct table *t,
-			    const char *what)
+                            const char *what)
 {
 	return *t->id ? arena_printf(rq->a, "%s_%s", t->id, what) : what;
 }
 
 /* The page's address with this table moved to page `page`. */
 static const char *table_url(struct request *rq, const struct table *t,
-			     long page)
+                             long page)
 {
 	struct buf b;
 	buf_init(&b, rq->a);
@@ -162,9 +163,9 @@ static const char *table_url(struct request *rq, const struct table *t,
 	const char *own = arg_name(rq, t, "page");
 	char sep = '?';
 	for (const char *const *a = t->page_args; *a; a++) {
-		const char *v = strcmp(*a, own) ? query_get(&rq->q, *a)
-						: arena_printf(rq->a, "%ld",
-							       page);
+		const char *v = strcmp(*a, own)
+		                    ? query_get(&rq->q, *a)
+		                    : arena_printf(rq->a, "%ld", page);
 		if (!v || !*v || (!strcmp(*a, own) && page == 1))
 			continue;
 		buf_putc(&b, sep);
@@ -181,7 +182,7 @@ static const char *table_url(struct request *rq, const struct table *t,
 }
 
 static void search_form(struct request *rq, struct html *h,
-			const struct table *t, const char *q)
+                        const struct table *t, const char *q)
 {
 	const char *qname = arg_name(rq, t, "q");
 	HTML(h, "<form class=\"search\" method=\"get\" action=\"");
@@ -215,7 +216,7 @@ static void search_form(struct request *rq, struct html *h,
 }
 
 static void render_table(struct request *rq, struct html *h,
-			 const struct table *t)
+                         const struct table *t)
 {
 	const char *q = query_get(&rq->q, arg_name(rq, t, "q"));
 	long page = page_number(query_get(&rq->q, arg_name(rq, t, "page")));
@@ -241,7 +242,7 @@ static void render_table(struct request *rq, struct html *h,
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);
 		HTML(h, "<p class=\"error\">The database could not answer; "
-			"try again.</p></section>\n");
+		        "try again.</p></section>\n");
 		return;
 	}
 	int rows = PQntuples(res);
@@ -312,7 +313,7 @@ static void cell_text(struct html *h, const char *s)
 
 /* A link to the site's page of a record, in a cell. */
 static void cell_record(struct html *h, const char *resource, const char *id,
-			const char *text)
+                        const char *text)
 {
 	HTML(h, "<td><a href=\"/");
 	html_text(h, resource);
@@ -335,7 +336,7 @@ static void cell_url(struct html *h, const char *url)
 
 /* The alias that leads to a product's file, e.g. /data_product/ns:x@1.0.0 */
 static void alias_href(struct html *h, const char *kind, const char *a,
-		       const char *b, const char *version)
+                       const char *b, const char *version)
 {
 	struct buf u;
 	buf_init(&u, h->b.a);
@@ -351,7 +352,7 @@ static void alias_href(struct html *h, const char *kind, const char *a,
 static void dp_row(struct html *h, PGresult *res, int i)
 {
 	const char *ns = val(res, i, 1), *name = val(res, i, 2),
-		   *version = val(res, i, 3);
+	           *version = val(res, i, 3);
 	cell_text(h, ns);
 	cell_record(h, "data_product", val(res, i, 0), name);
 	cell_text(h, version);
@@ -363,7 +364,7 @@ static void dp_row(struct html *h, PGresult *res, int i)
 static void eo_row(struct html *h, PGresult *res, int i)
 {
 	const char *alt = val(res, i, 2), *title = val(res, i, 1),
-		   *version = val(res, i, 5);
+	           *version = val(res, i, 5);
 	cell_record(h, "external_object", val(res, i, 0), title);
 	cell_text(h, alt);
 	cell_url(h, val(res, i, 3));
@@ -387,15 +388,16 @@ static void cr_row(struct html *h, PGresult *res, int i)
 }
 
 static const char *const home_args[] = {"dp_q", "dp_page", "eo_q", "eo_page",
-					"cr_q", "cr_page", NULL};
+                                        "cr_q", "cr_page", NULL};
 
-static const char *const dp_heads[] = {"Namespace", "Name", "Version",
-				       "File", NULL};
-static const char *const eo_heads[] = {"Title", "Alternate identifier",
-				       "Identifier", "Release date",
-				       "Version", "File", NULL};
-static const char *const cr_heads[] = {"Name", "Version", "Website",
-				       "Object", NULL};
+static const char *const dp_heads[] = {"Namespace", "Name", "Version", "File",
+                                       NULL};
+static const char *const eo_heads[] = {"Title",      "Alternate identifier",
+                                       "Identifier", "Release date",
+                                       "Version",    "File",
+                                       NULL};
+static const char *const cr_heads[] = {"Name", "Version", "Website", "Object",
+                                       NULL};
 
 static const struct table home_tables[] = {
     {"dp", "Data products", "data products", "/", home_args,
@@ -429,15 +431,14 @@ static void home(struct request *rq)
 	html_init(&h, rq->a);
 	page_begin(&h, "Home");
 	HTML(&h, "<h1>FAIR Data Registry</h1>\n<p class=\"lead\">The data "
-		 "products, code runs and their provenance recorded by the "
-		 "FAIR Data Pipeline. Programs use the <a "
-		 "href=\"/api/?format=api\">REST API</a>; the <a "
-		 "href=\"/docs/\">guides</a> explain it.</p>\n");
-	for (size_t i = 0; i < sizeof home_tables / sizeof home_tables[0];
-	     i++)
+	         "products, code runs and their provenance recorded by the "
+	         "FAIR Data Pipeline. Programs use the <a "
+	         "href=\"/api/?format=api\">REST API</a>; the <a "
+	         "href=\"/docs/\">guides</a> explain it.</p>\n");
+	for (size_t i = 0; i < sizeof home_tables / sizeof home_tables[0]; i++)
 		render_table(rq, &h, &home_tables[i]);
 	HTML(&h, "<section class=\"card\"><h2>All records</h2>\n"
-		 "<ul class=\"kinds\">");
+	         "<ul class=\"kinds\">");
 	for (size_t i = 0; i < sizeof site / sizeof site[0]; i++) {
 		if (!site[i].plural)
 			continue;
@@ -474,9 +475,9 @@ static void list_page(struct request *rq, const struct site_res *s)
 {
 	const struct resource *r = resource_find(s->name, (int)strlen(s->name));
 	static const char *const plain_heads[] = {"#", "Name", "Last updated",
-						  NULL};
-	const char *extra_heads[] = {"#", "Name", s->extra_head,
-				     "Last updated", NULL};
+	                                          NULL};
+	const char *extra_heads[] = {"#", "Name", s->extra_head, "Last updated",
+	                             NULL};
 	char *noun = arena_strdup(rq->a, s->plural);
 	noun[0] = (char)(noun[0] - 'A' + 'a');
 	struct table t = {
@@ -489,17 +490,19 @@ static void list_page(struct request *rq, const struct site_res *s)
 	};
 	/* only the site table's own constant texts make up the statement */
 	const char *extra =
-	    s->extra ? arena_printf(rq->a,
-				    "coalesce(left(%s, " LABEL_MAX "), '')",
-				    s->extra)
-		     : "NULL";
-	t.sql = arena_printf(rq->a,
-			     "SELECT t.id, left(coalesce(%s, ''), " LABEL_MAX
-			     "), %s, " STAMP("t.last_updated") ", '%s', "
-			     "count(*) OVER () FROM \"%s\" t WHERE $1::text "
-			     "IS NULL OR (%s) ILIKE $1 ORDER BY t.id DESC "
-			     "LIMIT $2 OFFSET $3",
-			     s->label, extra, s->name, s->name, s->label);
+	    s->extra
+	        ? arena_printf(rq->a, "coalesce(left(%s, " LABEL_MAX "), '')",
+	                       s->extra)
+	        : "NULL";
+	t.sql = arena_printf(
+	    rq->a,
+	    "SELECT t.id, left(coalesce(%s, ''), " LABEL_MAX "), %s, " STAMP(
+	        "t.last_updated") ", '%s', "
+	                          "count(*) OVER () FROM \"%s\" t WHERE "
+	                          "$1::text "
+	                          "IS NULL OR (%s) ILIKE $1 ORDER BY t.id DESC "
+	                          "LIMIT $2 OFFSET $3",
+	    s->label, extra, s->name, s->name, s->label);
 	struct html h;
 	html_init(&h, rq->a);
 	page_begin(&h, s->plural);
@@ -610,7 +613,7 @@ static void label_refs(struct request *rq, struct refs *rs)
 		buf_putc(&ids, '{');
 		for (; j < rs->n && rs->v[j].res == rs->v[i].res; j++)
 			buf_printf(&ids, "%s%lld", j > i ? "," : "",
-				   rs->v[j].id);
+			           rs->v[j].id);
 		buf_putc(&ids, '}');
 		const struct resource *r = &resources[rs->v[i].res];
 		const struct site_res *s = site_find(r->name, strlen(r->name));
@@ -627,10 +630,9 @@ static void label_refs(struct request *rq, struct refs *rs)
 					struct ref key = {
 					    rs->v[i].res,
 					    atoll(PQgetvalue(res, k, 0)), NULL};
-					struct ref *hit =
-					    bsearch(&key, rs->v + i,
-						    (size_t)(j - i),
-						    sizeof *rs->v, ref_cmp);
+					struct ref *hit = bsearch(
+					    &key, rs->v + i, (size_t)(j - i),
+					    sizeof *rs->v, ref_cmp);
 					if (hit)
 						hit->label = arena_strdup(
 						    rq->a,
@@ -643,8 +645,7 @@ static void label_refs(struct request *rq, struct refs *rs)
 	}
 }
 
-static const struct ref *ref_find(const struct refs *rs, int res,
-				  long long id)
+static const struct ref *ref_find(const struct refs *rs, int res, long long id)
 {
 	struct ref key = {res, id, NULL};
 	if (!rs->n)
@@ -653,14 +654,14 @@ static const struct ref *ref_find(const struct refs *rs, int res,
 }
 
 static void show_ref(struct html *h, const struct refs *rs, int res,
-		     long long id)
+                     long long id)
 {
 	const struct resource *r = &resources[res];
 	const struct ref *f = ref_find(rs, res, id);
 	const struct site_res *s = site_find(r->name, strlen(r->name));
 	const char *text = f && f->label && *f->label
-			       ? f->label
-			       : arena_printf(h->b.a, "%s %lld", r->title, id);
+	                       ? f->label
+	                       : arena_printf(h->b.a, "%s %lld", r->title, id);
 	if (!s || !s->plural) {
 		/* users and groups have no pages: their name is enough */
 		html_text(h, text);
@@ -676,7 +677,7 @@ static void show_ref(struct html *h, const struct refs *rs, int res,
 }
 
 static void show_value(struct html *h, const struct refs *rs,
-		       struct json_object *v)
+                       struct json_object *v)
 {
 	int res;
 	long long id;
@@ -726,13 +727,13 @@ static void show_value(struct html *h, const struct refs *rs,
 	}
 	default:
 		html_text(h, json_object_to_json_string_ext(
-				     v, JSON_C_TO_STRING_PLAIN));
+		                 v, JSON_C_TO_STRING_PLAIN));
 	}
 }
 
 /* "run_date" -> "Run date" */
 static const char *field_label(struct arena *a, const struct resource *r,
-			       const char *key)
+                               const char *key)
 {
 	static const char *const names[][2] = {
 	    {"uuid", "UUID"},
@@ -765,7 +766,7 @@ static const char *str_of(struct json_object *o, const char *key)
 
 /* The label of the record a link field points at. */
 static const char *ref_label(const struct refs *rs, struct json_object *o,
-			     const char *key)
+                             const char *key)
 {
 	const char *url = str_of(o, key);
 	int res;
@@ -779,15 +780,15 @@ static const char *ref_label(const struct refs *rs, struct json_object *o,
 /* Ways to the files and the provenance of data products and external
  * objects, which the API only reaches through other endpoints. */
 static void record_extras(struct html *h, const struct resource *r,
-			  long long id, const struct refs *rs,
-			  struct json_object *o)
+                          long long id, const struct refs *rs,
+                          struct json_object *o)
 {
 	if (!strcmp(r->name, "data_product")) {
 		const char *ns = ref_label(rs, o, "namespace");
 		const char *name = str_of(o, "name"),
-			   *version = str_of(o, "version");
+		           *version = str_of(o, "version");
 		HTML(h, "<section class=\"card\"><h2>File and "
-			"provenance</h2><ul class=\"values\">");
+		        "provenance</h2><ul class=\"values\">");
 		if (ns && name && version) {
 			HTML(h, "<li><a class=\"file\" href=\"");
 			alias_href(h, "data_product", ns, name, version);
@@ -796,19 +797,19 @@ static void record_extras(struct html *h, const struct resource *r,
 		HTML(h, "<li><a href=\"/api/prov-report/");
 		html_int(h, id);
 		HTML(h, "/\">PROV report</a> (JSON)</li>"
-			"<li><a href=\"/api/prov-report/");
+		        "<li><a href=\"/api/prov-report/");
 		html_int(h, id);
 		HTML(h, "/?format=svg\">Provenance picture</a> (SVG)</li>"
-			"<li><a href=\"/api/ro-crate/data-product/");
+		        "<li><a href=\"/api/ro-crate/data-product/");
 		html_int(h, id);
 		HTML(h, "/\">RO-Crate</a></li></ul></section>\n");
 	} else if (!strcmp(r->name, "external_object")) {
 		const char *alt = str_of(o, "alternate_identifier"),
-			   *title = str_of(o, "title"),
-			   *version = str_of(o, "version");
+		           *title = str_of(o, "title"),
+		           *version = str_of(o, "version");
 		if (alt && title && version) {
 			HTML(h, "<section class=\"card\"><h2>File</h2><p><a "
-				"class=\"file\" href=\"");
+			        "class=\"file\" href=\"");
 			alias_href(h, "external_object", alt, title, version);
 			HTML(h, "\">The object&#39;s file</a></p></section>\n");
 		}
@@ -828,7 +829,7 @@ static const char *shorten(struct arena *a, const char *s, size_t max)
 }
 
 static void record_page(struct request *rq, const struct site_res *s,
-			long long id)
+                        long long id)
 {
 	const struct resource *r = resource_find(s->name, (int)strlen(s->name));
 	struct json_object *o = fetch_record(rq, r, id);
@@ -837,11 +838,11 @@ static void record_page(struct request *rq, const struct site_res *s,
 			web_error_page(
 			    rq, 404,
 			    arena_printf(rq->a, "There is no %s with id %lld.",
-					 r->title, id));
+			                 r->title, id));
 		else
 			web_error_page(rq, rq->status,
-				       "The database could not answer; try "
-				       "again.");
+			               "The database could not answer; try "
+			               "again.");
 		return;
 	}
 	struct refs rs = {0};
@@ -854,14 +855,14 @@ static void record_page(struct request *rq, const struct site_res *s,
 	label_refs(rq, &rs);
 	const struct ref *self = ref_find(&rs, (int)(r - resources), id);
 	const char *name = self && self->label && *self->label
-			       ? shorten(rq->a, self->label, 100)
-			       : arena_printf(rq->a, "%s %lld", r->title, id);
+	                       ? shorten(rq->a, self->label, 100)
+	                       : arena_printf(rq->a, "%s %lld", r->title, id);
 
 	struct html h;
 	html_init(&h, rq->a);
 	page_begin(&h, arena_printf(rq->a, "%s: %s", r->title, name));
 	HTML(&h, "<ol class=\"crumbs\"><li><a href=\"/\">Home</a></li><li><a "
-		 "href=\"/");
+	         "href=\"/");
 	html_text(&h, r->name);
 	HTML(&h, "s/\">");
 	html_text(&h, s->plural);
@@ -878,12 +879,12 @@ static void record_page(struct request *rq, const struct site_res *s,
 	HTML(&h, "/");
 	html_int(&h, id);
 	HTML(&h, "/?format=api\">In the browsable API</a> &middot; <a "
-		 "href=\"/api/");
+	         "href=\"/api/");
 	html_text(&h, r->name);
 	HTML(&h, "/");
 	html_int(&h, id);
 	HTML(&h, "/?format=json\">JSON</a></p>\n<section class=\"card\">"
-		 "<dl class=\"record\">\n");
+	         "<dl class=\"record\">\n");
 	/* what the record says first; who wrote it when, and the
 	 * addresses computed from it, last */
 	for (int pass = 0; pass < 2; pass++) {
@@ -891,8 +892,8 @@ static void record_page(struct request *rq, const struct site_res *s,
 		{
 			const struct field *f = field_find(r, key);
 			bool late = !strcmp(key, "last_updated") ||
-				    !strcmp(key, "updated_by") ||
-				    (f && f->type == F_HREF);
+			            !strcmp(key, "updated_by") ||
+			            (f && f->type == F_HREF);
 			if (!strcmp(key, "url") || late != (pass == 1))
 				continue;
 			HTML(&h, "<dt>");
@@ -945,7 +946,7 @@ static char *read_doc(struct request *rq, const char *name, size_t *len)
 
 /* The text of the first "# " heading, else the file name. */
 static const char *doc_title(struct request *rq, const char *name,
-			     const char *text, size_t len)
+                             const char *text, size_t len)
 {
 	for (const char *p = text; p && p < text + len;) {
 		size_t n = strcspn(p, "\n");
@@ -983,8 +984,8 @@ static void docs_index(struct request *rq)
 	html_init(&h, rq->a);
 	page_begin(&h, "Guides");
 	HTML(&h, "<ol class=\"crumbs\"><li><a href=\"/\">Home</a></li>"
-		 "<li>Guides</li></ol>\n<h1>Guides</h1>\n<section "
-		 "class=\"card\"><ul class=\"docs\">");
+	         "<li>Guides</li></ol>\n<h1>Guides</h1>\n<section "
+	         "class=\"card\"><ul class=\"docs\">");
 	for (int i = 0; i < n; i++) {
 		size_t len = 0;
 		const char *text = read_doc(rq, names[i], &len);
@@ -1011,8 +1012,8 @@ static void doc_page(struct request *rq, const char *name)
 		return;
 	}
 	const char *file = n > 3 && !strcmp(name + n - 3, ".md")
-			       ? name
-			       : arena_printf(rq->a, "%s.md", name);
+	                       ? name
+	                       : arena_printf(rq->a, "%s.md", name);
 	size_t len = 0;
 	char *text = read_doc(rq, file, &len);
 	if (!text) {
@@ -1023,7 +1024,7 @@ static void doc_page(struct request *rq, const char *name)
 	html_init(&h, rq->a);
 	page_begin(&h, doc_title(rq, file, text, len));
 	HTML(&h, "<ol class=\"crumbs\"><li><a href=\"/\">Home</a></li><li><a "
-		 "href=\"/docs/\">Guides</a></li><li>");
+	         "href=\"/docs/\">Guides</a></li><li>");
 	html_text(&h, file);
 	HTML(&h, "</li></ol>\n<article class=\"card guide\">");
 	html_markdown(&h, text, len);

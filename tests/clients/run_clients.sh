@@ -22,10 +22,16 @@
 #      root), then a second fair run; the registry must hold the seed's
 #      record (shared/spec/API.md §10) with true SHA-1 hashes, the second
 #      run's outputs at version 0.0.2.
-#   2. a model using pyDataPipeline alone (pdp_model.py): initialise,
+#   2. fair push of both runs' outputs to a second instance of this
+#      registry started with REGISTRY_REMOTE=1 on 127.0.0.1:8001 (the
+#      remote `fair init --ci` configures: user FAIRDataPipeline, its
+#      token in the file the CLI's config names); the files must arrive
+#      byte-identical at the remote's /data/<sha1>, its records point
+#      there and its aliases redirect there.
+#   3. a model using pyDataPipeline alone (pdp_model.py): initialise,
 #      link_read, link_write, raise_issue, finalise.
-#   3. fair registry stop, then start and stop on another port (8300).
-# check_records.py verifies the records through the API.
+#   4. fair registry stop, then start and stop on another port (8300).
+# check_records.py and check_push.py verify the records through the API.
 #
 # Everything runs in a private network namespace when one can be made
 # (root, unshare): `fair init --ci` always uses 127.0.0.1:8000 and the CLI's
@@ -121,13 +127,24 @@ mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 # PostgreSQL (as user postgres) must reach the registry's state in here.
 chmod 755 "$WORK"
+# Both registries run a copy of the build: a `make` in the checkout while
+# the scenarios run would otherwise swap the binary under them (or leave
+# none there for a moment).
+echo "Client scenarios in $WORK (registry binary: $BIN)"
+cp "$BIN" "$WORK/registry"
+BIN=$WORK/registry
 OFFLINE_PID=
 export FAIR_REGISTRY_DIR=$WORK/home/.fair/registry
+# The remote registry of scenario 2, brought up by src/stack.sh.
+REMOTE_VAR=$WORK/remote
 
 cleanup() {
 	local rc=$?
 	if [ -x "$FAIR_REGISTRY_DIR/scripts/stop_fair_registry" ]; then
 		"$FAIR_REGISTRY_DIR/scripts/stop_fair_registry" >/dev/null 2>&1 || true
+	fi
+	if [ -f "$REMOTE_VAR/env" ]; then
+		bash "$ROOT/src/stack.sh" down "$REMOTE_VAR" >/dev/null 2>&1 || true
 	fi
 	[ -z "$OFFLINE_PID" ] || kill "$OFFLINE_PID" 2>/dev/null || true
 	if [ "${CLIENTS_KEEP:-}" = 1 ] || [ "$rc" != 0 ]; then
@@ -235,7 +252,8 @@ step() {
 		echo "FAIL $name (exit $?), last lines of $log:"
 		tail -n 30 "$log" | sed 's/^/    /'
 		for f in "$FAIR_REGISTRY_DIR/output.log" "$FAIR_REGISTRY_DIR/var/log/registry.log" \
-			"$FAIR_REGISTRY_DIR/var/log/nginx-error.log"; do
+			"$FAIR_REGISTRY_DIR/var/log/nginx-error.log" "$REMOTE_VAR/log/registry.log" \
+			"$REMOTE_VAR/log/nginx-error.log"; do
 			[ -s "$f" ] && { echo "  $f:"; tail -n 15 "$f" | sed 's/^/    /'; }
 		done
 		exit 1
@@ -244,7 +262,6 @@ step() {
 
 API=http://127.0.0.1:8000/api/
 CHECK=("$PY" "$HERE/check_records.py")
-echo "Client scenarios in $WORK (registry binary: $BIN)"
 
 step "fair init --ci --local" fair init --ci --local
 step "fair registry start" fair registry start
@@ -260,6 +277,52 @@ step "fair run --local $CONFIG" fair run --local "$CONFIG"
 step "the seed's record: code run SEIRS Model python" "${CHECK[@]}" seirs "$API" 1 "$PROJECT" "$SOURCE_CSV"
 step "fair run --local $CONFIG (again)" fair run --local "$CONFIG"
 step "two code runs, outputs at 0.0.1 and 0.0.2" "${CHECK[@]}" seirs "$API" 2 "$PROJECT" "$SOURCE_CSV"
+
+# fair push. `fair init --ci` gave the remote "origin" fixed settings:
+# http://127.0.0.1:8001/api/, remote user FAIRDataPipeline and a token file
+# (PROJECT/token in the CLI version at hand), which we read from the
+# project's CLI config rather than guess. A second instance of this
+# registry plays that remote, as a registry for others (REGISTRY_REMOTE=1:
+# its object store is storage_root 1, where the push points every
+# uploaded file). The namespace keeps port 8001 ours alone.
+origin() {
+	"$PY" -c 'import sys, yaml
+print(yaml.safe_load(open(sys.argv[1]))["registries"]["origin"][sys.argv[2]])' \
+		"$PROJECT/.fair/cli-config.yaml" "$1"
+}
+REMOTE_API=$(origin uri)
+REMOTE_TOKEN=$(origin token)
+case $REMOTE_API in
+http://127.0.0.1:*/api/) REMOTE_PORT=${REMOTE_API#http://127.0.0.1:} REMOTE_PORT=${REMOTE_PORT%/api/} ;;
+*)
+	echo "FAIL: fair init --ci set the remote to $REMOTE_API, not a port on 127.0.0.1"
+	exit 1
+	;;
+esac
+PRODUCTS=(SEIRS_model/results/figure/python@0.0.1 SEIRS_model/results/model_output/python@0.0.2)
+step "remote registry for $REMOTE_API (REGISTRY_REMOTE=1)" \
+	env REGISTRY_REMOTE=1 bash "$ROOT/src/stack.sh" up "$REMOTE_VAR" "$REMOTE_PORT" "$BIN"
+mkdir -p "$(dirname "$REMOTE_TOKEN")"
+step "remote user FAIRDataPipeline, its token where the CLI reads it" \
+	bash -c "set -a && . '$REMOTE_VAR/env' && set +a &&
+		'$BIN' user FAIRDataPipeline && umask 077 &&
+		'$BIN' token FAIRDataPipeline >'$REMOTE_TOKEN' &&
+		curl -sf -H \"Authorization: token \$(cat '$REMOTE_TOKEN')\" ${REMOTE_API}username/ |
+			grep -q FAIRDataPipeline"
+for p in "${PRODUCTS[@]}"; do
+	step "fair add testing:${p/@/@v}" fair add "testing:${p/@/@v}"
+done
+# The push log shows "File upload error: Working script ... was not
+# uploaded": both runs' scripts are the same bytes, so the second upload
+# URL request answers 409 (stored already), as the reference does.
+step "fair push" fair push --debug
+step "the pushed files: byte-identical at the remote's /data/<sha1>, records and aliases" \
+	"$PY" "$HERE/check_push.py" "$API" "$REMOTE_API" "$FAIR_REGISTRY_DIR/token" "${PRODUCTS[@]}"
+step "remote: no request answered with a 5xx" \
+	bash -c "! grep -E '\" 5[0-9]{2} ' $REMOTE_VAR/log/nginx-access.log"
+step "remote: no crash or sanitizer report in its log" \
+	bash -c "! grep -E 'AddressSanitizer|runtime error:|LeakSanitizer|signal [0-9]+' $REMOTE_VAR/log/registry.log"
+step "remote registry down" bash "$ROOT/src/stack.sh" down "$REMOTE_VAR"
 
 mkdir -p "$WORK/pdp"
 step "pyDataPipeline alone: initialise, link_read, link_write, raise_issue, finalise" \

@@ -27,7 +27,7 @@ static void test_escaping(struct arena *a)
 	html_int(&h, -42);
 	HTML(&h, "</p>");
 	CHECK_STR(h.b.p, "<p title=\"a&quot;b&#39;c\">&lt;script&gt;alert(1)"
-			 "&lt;/script&gt; &amp; morex\xef\xbf\xbdy-42</p>");
+	                 "&lt;/script&gt; &amp; morex\xef\xbf\xbdy-42</p>");
 
 	html_init(&h, a);
 	html_link(&h, "javascript:alert(1)", "<b>x</b>");
@@ -35,7 +35,7 @@ static void test_escaping(struct arena *a)
 	html_init(&h, a);
 	html_link(&h, "https://example.org/?a=1&b=\"2\"", "site");
 	CHECK_STR(h.b.p, "<a href=\"https://example.org/?a=1&amp;b=&quot;2"
-			 "&quot;\">site</a>");
+	                 "&quot;\">site</a>");
 
 	html_init(&h, a);
 	html_reserve(&h, 100000);
@@ -72,25 +72,33 @@ static void test_urls(struct arena *a)
 static void test_markdown(struct arena *a)
 {
 	CHECK_STR(markdown(a, "# Title\n\nOne `<b>` **two** *three*\nfour.\n"
-			      "\n- a `x`\n- b\n  more\n\n1. first\n"),
-		  "<h1>Title</h1>\n<p>One <code>&lt;b&gt;</code> "
-		  "<strong>two</strong> <em>three</em>\nfour.</p>\n"
-		  "<ul>\n<li>a <code>x</code></li>\n<li>b\nmore</li>\n</ul>\n"
-		  "<ol>\n<li>first</li>\n</ol>\n");
+	                      "\n- a `x`\n- b\n  more\n\n1. first\n"),
+	          "<h1>Title</h1>\n<p>One <code>&lt;b&gt;</code> "
+	          "<strong>two</strong> <em>three</em>\nfour.</p>\n"
+	          "<ul>\n<li>a <code>x</code></li>\n<li>b\nmore</li>\n</ul>\n"
+	          "<ol>\n<li>first</li>\n</ol>\n");
 	CHECK_STR(markdown(a, "```\n<script>\n```\n"),
-		  "<pre><code>&lt;script&gt;\n</code></pre>\n");
+	          "<pre><code>&lt;script&gt;\n</code></pre>\n");
 	CHECK_STR(markdown(a, "[doc](web.md) [bad](javascript:alert(1)) "
-			      "<https://x.org/>\n"),
-		  "<p><a href=\"web.md\">doc</a> bad) "
-		  "<a href=\"https://x.org/\">https://x.org/</a></p>\n");
+	                      "<https://x.org/>\n"),
+	          "<p><a href=\"web.md\">doc</a> bad) "
+	          "<a href=\"https://x.org/\">https://x.org/</a></p>\n");
 	CHECK_STR(markdown(a, "| a | b |\n|---|:-:|\n| `1` | <i> |\n"),
-		  "<div class=\"scroll\"><table><thead><tr><th>a</th>"
-		  "<th>b</th></tr>\n</thead><tbody>\n<tr><td><code>1</code>"
-		  "</td><td>&lt;i&gt;</td></tr>\n</tbody></table></div>\n");
+	          "<div class=\"scroll\"><table><thead><tr><th>a</th>"
+	          "<th>b</th></tr>\n</thead><tbody>\n<tr><td><code>1</code>"
+	          "</td><td>&lt;i&gt;</td></tr>\n</tbody></table></div>\n");
+	CHECK_STR(markdown(a, "- one:\n  - deep `a`\n  - deeper\n    - x\n"
+	                      "- two\n\nafter\n"),
+	          "<ul>\n<li>one:<ul>\n<li>deep <code>a</code></li>\n"
+	          "<li>deeper<ul>\n<li>x</li>\n</ul>\n</li>\n</ul>\n</li>\n"
+	          "<li>two</li>\n</ul>\n<p>after</p>\n");
+	CHECK_STR(markdown(a, "Run:\n\n    make <x>\n\n    done\n\nend\n"),
+	          "<p>Run:</p>\n<pre><code>make &lt;x&gt;\n\ndone\n</code>"
+	          "</pre>\n<p>end</p>\n");
 	CHECK_STR(markdown(a, "> quoted\n\n---\n"),
-		  "<blockquote><p>quoted</p></blockquote>\n<hr>\n");
+	          "<blockquote><p>quoted</p></blockquote>\n<hr>\n");
 	CHECK_STR(markdown(a, "<img src=x onerror=alert(1)>"),
-		  "<p>&lt;img src=x onerror=alert(1)&gt;</p>\n");
+	          "<p>&lt;img src=x onerror=alert(1)&gt;</p>\n");
 
 	/* broken and deeply nested input ends, and stays escaped */
 	char deep[4001];
@@ -100,7 +108,7 @@ static void test_markdown(struct arena *a)
 	const char *out = markdown(a, deep);
 	CHECK(!strstr(out, "<`") && !strstr(out, "<*"));
 	CHECK_STR(markdown(a, "**unclosed [link](x `code"),
-		  "<p>**unclosed [link](x `code</p>\n");
+	          "<p>**unclosed [link](x `code</p>\n");
 	CHECK_STR(markdown(a, ""), "");
 }
 
@@ -109,7 +117,7 @@ static void test_negotiation(struct arena *a)
 	struct request rq = {.a = a};
 	CHECK(!web_wants_html(&rq));
 	rq.accept = "text/html,application/xhtml+xml,application/xml;q=0.9,"
-		    "image/avif,image/webp,*/*;q=0.8";
+	            "image/avif,image/webp,*/*;q=0.8";
 	CHECK(web_wants_html(&rq));
 	rq.accept = "*/*";
 	CHECK(!web_wants_html(&rq));
@@ -159,18 +167,18 @@ static void test_browsable(struct arena *a)
 	CHECK(strstr(page, "<h1>Code Run List</h1>"));
 	CHECK(strstr(page, "<b>GET</b> /api/code_run/?format=api"));
 	CHECK(strstr(page, "<b>HTTP 200 OK</b>\n<b>Allow:</b> GET, POST, "
-			   "HEAD, OPTIONS\n<b>Content-Type:</b> "
-			   "application/json\n<b>Vary:</b> Accept\n"));
+	                   "HEAD, OPTIONS\n<b>Content-Type:</b> "
+	                   "application/json\n<b>Vary:</b> Accept\n"));
 	CHECK(strstr(page, "<a href=\"http://h/api/code_run/1/?format=api\" "
-			   "rel=\"nofollow\">http://h/api/code_run/1/?format="
-			   "api</a>"));
+	                   "rel=\"nofollow\">http://h/api/code_run/1/?format="
+	                   "api</a>"));
 	CHECK(strstr(page, "<a rel=\"next\" href=\"http://h/api/code_run/"
-			   "?cursor=cD0x&amp;format=api\">"));
+	                   "?cursor=cD0x&amp;format=api\">"));
 	CHECK(strstr(page, "&lt;script&gt;alert(1)&lt;/script&gt; "
-			   "\\&quot;q\\&quot;"));
+	                   "\\&quot;q\\&quot;"));
 	CHECK(strstr(page, "<span class=\"k\">\"inputs\"</span>: []"));
 	CHECK(strstr(page, "\n            <span class=\"k\">\"n\"</span>: "
-			   "<span class=\"n\">1.5</span>"));
+	                   "<span class=\"n\">1.5</span>"));
 	CHECK(!strstr(page, "<script"));
 	CHECK(!strstr(page, "href=\"javascript"));
 	CHECK(strstr(rq.headers.p, "Content-Security-Policy: "));
