@@ -170,4 +170,4 @@ bench: deps
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BIN)
 
--include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(UNIT_BINS:=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

@@ -194,9 +194,18 @@ static bool scalar_cond(struct request *rq, const struct field *f,
 {
 	const char *u;
 	switch (f->type) {
-	case F_NAME:
+	case F_NAME: {
 		cond(w, f, "~", params_add(p, glob_to_regex(rq->a, v)), "");
+		/* the glob's literal prefix again, as a range an index can
+		 * serve in a generic plan (glob.h); text compares in C order
+		 * in the registry's database (stack.sh: initdb --locale=C) */
+		char *lo, *hi;
+		if (glob_prefix_range(rq->a, v, &lo, &hi)) {
+			cond(w, f, ">=", params_add(p, lo), "");
+			cond(w, f, "<", params_add(p, hi), "");
+		}
 		return true;
+	}
 	case F_BOOL:
 		bool_cond(f, v, w, p);
 		return true;

@@ -309,9 +309,13 @@ void store_upload(struct request *rq, const char *rest)
 	if (rq->upload_check) {
 		/* nginx knows 2xx (go on) and 403 (refuse) here; anything
 		 * else, such as a database failure, it answers with 500 */
-		if (store_is_sha1(rest) && !(key = upload_key(rq)))
+		if (!store_is_sha1(rest)) {
+			resp_detail(rq, 403, "Invalid or expired upload URL.");
 			return;
-		if (store_is_sha1(rest) && signature_ok(rq, rest, true, key))
+		}
+		if (!(key = upload_key(rq)))
+			return;
+		if (signature_ok(rq, rest, true, key))
 			resp_text(rq, 204, NULL, "", 0);
 		else
 			resp_detail(rq, 403, "Invalid or expired upload URL.");

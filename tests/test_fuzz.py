@@ -26,7 +26,8 @@ def test_fuzz_target(target):
     with tempfile.TemporaryDirectory() as corpus:
         run = subprocess.run(
             [str(target), f"-max_total_time={SECONDS}", "-max_len=4096",
-             corpus, str(ROOT / "tests" / "fuzz" / "seeds")],
+             f"-artifact_prefix={corpus}/", corpus,
+             str(ROOT / "tests" / "fuzz" / "seeds")],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             timeout=SECONDS + 120)
     assert run.returncode == 0, run.stdout[-4000:]

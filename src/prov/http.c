@@ -346,6 +346,9 @@ void route_prov_report(struct request *rq, const char *rest)
 		v = query_get(&rq->q, "dpi");
 		if (!v || !py_float(v, &dpi))
 			dpi = 0;
+		/* beyond these graphviz draws nothing or fails */
+		ratio = ratio < 1e-3 && ratio > 0 ? 1e-3 : ratio > 1e3 ? 1e3 : ratio;
+		dpi = dpi <= 0 ? 0 : dpi < 1 ? 1 : dpi > 2400 ? 2400 : dpi;
 		v = query_get(&rq->q, "attributes");
 		bool attrs = !v || (strcmp(v, "False") && *v);
 		prov_write_picture(rq, &d, f, ratio, dpi, attrs);

@@ -13,12 +13,20 @@
 #define ISSUE_URI PR_CENTRAL_URL "vocab/#issue"
 /* nodes beyond which the layout trades looks for time */
 #define BIG_GRAPH 200
+/* ... and beyond which it barely optimises the placement at all */
+#define HUGE_GRAPH 1000
+/* relations at one element beyond which a big graph repeats it */
+#define HUB 3
+/* the longest side of a JPEG, in pixels */
+#define MAX_PIXELS 8000.0
 
 struct dot {
 	struct buf b;
 	const struct pr_doc *d;
 	struct arena *a;
 	const char **ids; /* node name of element i, by record index */
+	int *fanin;       /* relations pointing at element i */
+	bool big, huge;
 	int nodes, bnodes, notes;
 };
 
@@ -157,10 +165,30 @@ static const char *relation_style(enum pr_kind k)
 	}
 }
 
-/* The node of an element id, a grey one for an id no element states. */
-static const char *node_of(struct dot *g, const char *id)
+/* A node statement for the element record r. */
+static void element_node(struct dot *g, const char *name,
+			 const struct pr_record *r)
+{
+	const char *uri = pr_expand(g->d, r->id);
+	buf_printf(&g->b, "  %s [%s, URL=", name, element_style(r->kind));
+	quoted(&g->b, uri ? uri : r->id);
+	buf_puts(&g->b, ", label=");
+	quoted(&g->b, r->id);
+	buf_puts(&g->b, "];\n");
+}
+
+/* The node of an element id, a grey one for an id no element states. In
+ * a big graph an element many relations point at (the script every run
+ * used, the user who ran them all) is drawn again at each: edges spanning
+ * the whole picture make the layout take minutes. */
+static const char *node_of(struct dot *g, const char *id, bool target)
 {
 	int at = pr_find(g->d, id);
+	if (at >= 0 && g->ids[at] && target && g->big && g->fanin[at] > HUB) {
+		const char *name = arena_printf(g->a, "n%d", ++g->nodes);
+		element_node(g, name, &g->d->recs[at]);
+		return name;
+	}
 	if (at >= 0 && g->ids[at])
 		return g->ids[at];
 	const char *name = arena_printf(g->a, "n%d", ++g->nodes);
@@ -175,7 +203,7 @@ static const char *node_of(struct dot *g, const char *id)
 static void draw_relation(struct dot *g, const struct pr_record *r)
 {
 	struct buf *b = &g->b;
-	const char *from = node_of(g, r->a), *to = node_of(g, r->b);
+	const char *from = node_of(g, r->a, false), *to = node_of(g, r->b, true);
 	const char *label = pr_kind_name(r->kind);
 	const char *style = relation_style(r->kind);
 	/* starts and derivations have more than two element arguments */
@@ -228,6 +256,20 @@ void prov_write_picture(struct request *rq, const struct pr_doc *d,
 {
 	struct dot g = {.d = d, .a = rq->a};
 	g.ids = arena_alloc(rq->a, sizeof *g.ids * (size_t)(d->n + 1));
+	g.fanin = arena_alloc(rq->a, sizeof *g.fanin * (size_t)(d->n + 1));
+	int elements = 0;
+	for (int i = 0; i < d->n; i++) {
+		if (pr_is_element(d->recs[i].kind)) {
+			elements++;
+			continue;
+		}
+		int at = pr_find(d, d->recs[i].b);
+		if (at >= 0)
+			g.fanin[at]++;
+	}
+	/* every element has its note, every relation at most a point */
+	g.big = 2 * elements + d->n > BIG_GRAPH;
+	g.huge = 2 * elements + d->n > HUGE_GRAPH;
 	struct buf *b = &g.b;
 	buf_init(b, rq->a);
 	for (int i = 0; i < d->n; i++) {
@@ -237,12 +279,7 @@ void prov_write_picture(struct request *rq, const struct pr_doc *d,
 		if (pr_find(d, r->id) != i) /* one node per id */
 			continue;
 		g.ids[i] = arena_printf(rq->a, "n%d", ++g.nodes);
-		const char *uri = pr_expand(d, r->id);
-		buf_printf(b, "  %s [%s, URL=", g.ids[i], element_style(r->kind));
-		quoted(b, uri ? uri : r->id);
-		buf_puts(b, ", label=");
-		quoted(b, r->id);
-		buf_puts(b, "];\n");
+		element_node(&g, g.ids[i], r);
 		if (show_attributes)
 			note(&g, r, g.ids[i]);
 	}
@@ -259,11 +296,19 @@ void prov_write_picture(struct request *rq, const struct pr_doc *d,
 		   aspect_ratio);
 	if (dpi > 0)
 		buf_printf(&dot, "  dpi=%g;\n", dpi);
+	/* a bitmap of a deep graph stretched to the ratio would take
+	 * gigabytes: no side beyond MAX_PIXELS */
+	if (!strcmp(format, "jpg"))
+		buf_printf(&dot, "  size=\"%g,%g\";\n",
+			   MAX_PIXELS / (dpi > 0 ? dpi : 96.0),
+			   MAX_PIXELS / (dpi > 0 ? dpi : 96.0));
 	/* Laying out thousands of nodes the careful way takes minutes: a
 	 * big graph is drawn with straight edges and short searches. */
-	if (g.nodes + g.bnodes + g.notes > BIG_GRAPH)
-		buf_puts(&dot, "  splines=line;\n  mclimit=0.1;\n  nslimit=1;\n"
-			       "  nslimit1=1;\n  searchsize=10;\n");
+	if (g.big)
+		buf_printf(&dot,
+			   "  splines=line;\n  mclimit=0.1;\n  searchsize=10;\n"
+			   "  nslimit=%s;\n  nslimit1=%s;\n",
+			   g.huge ? "0.001" : "1", g.huge ? "0.001" : "1");
 	buf_add(&dot, b->p, b->len);
 
 	size_t len = 0;

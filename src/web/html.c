@@ -256,6 +256,7 @@ struct md {
 		size_t indent; /* the bullet's column */
 	} list[MD_NEST];
 	bool blank;      /* a blank line came after the last list item */
+	bool item_para;  /* the item's pending text is a paragraph of its own */
 	int code_blanks; /* blank lines held back in an indented code block */
 };
 
@@ -267,6 +268,16 @@ static void md_flush_text(struct md *m, const char *open, const char *close)
 		buf_puts(&m->h->b, close);
 	}
 	m->text.len = 0;
+}
+
+/* Writes the open list item's pending text. */
+static void md_flush_item(struct md *m)
+{
+	if (m->item_para)
+		md_flush_text(m, "<p>", "</p>");
+	else
+		md_flush_text(m, "", "");
+	m->item_para = false;
 }
 
 /* Closes the open paragraph, quote, table or code block. */
@@ -315,7 +326,7 @@ static void md_push_list(struct md *m, bool ordered, size_t indent)
 /* Writes the open item's text and closes lists down to `keep` levels. */
 static void md_close_lists(struct md *m, int keep)
 {
-	md_flush_text(m, "", "");
+	md_flush_item(m);
 	while (m->nl > keep)
 		md_pop_list(m);
 	m->blank = false;
@@ -330,7 +341,7 @@ static void md_close(struct md *m)
 /* A bullet at column `indent`: a sibling, a deeper list or a way out. */
 static void md_item(struct md *m, bool ordered, size_t indent)
 {
-	md_flush_text(m, "", "");
+	md_flush_item(m);
 	m->blank = false;
 	while (m->nl && indent + 1 < m->list[m->nl - 1].indent)
 		md_pop_list(m);
@@ -495,7 +506,7 @@ void html_markdown(struct html *h, const char *md, size_t n)
 				m.code_blanks++;
 			} else {
 				md_close_block(&m);
-				md_flush_text(&m, "", "");
+				md_flush_item(&m);
 				m.blank = m.nl > 0;
 			}
 			continue;
@@ -513,6 +524,13 @@ void html_markdown(struct html *h, const char *md, size_t n)
 		/* after a blank line only an indented line stays in a list */
 		if (m.nl && m.blank && indent == 0 && !bullet)
 			md_close_lists(&m, 0);
+		if (m.nl && m.blank && !bullet) {
+			/* a new paragraph of the item whose text is at this
+			 * column: deeper lists end here */
+			while (m.nl > 1 && indent <= m.list[m.nl - 1].indent)
+				md_pop_list(&m);
+			m.item_para = true;
+		}
 		m.blank = false;
 
 		if (tl >= 3 && !memcmp(t, "```", 3)) {

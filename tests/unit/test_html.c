@@ -92,6 +92,9 @@ static void test_markdown(struct arena *a)
 	          "<ul>\n<li>one:<ul>\n<li>deep <code>a</code></li>\n"
 	          "<li>deeper<ul>\n<li>x</li>\n</ul>\n</li>\n</ul>\n</li>\n"
 	          "<li>two</li>\n</ul>\n<p>after</p>\n");
+	CHECK_STR(markdown(a, "- **a** one\n  - x\n\n  more of a\n- b\n"),
+	          "<ul>\n<li><strong>a</strong> one<ul>\n<li>x</li>\n</ul>\n"
+	          "<p>more of a</p></li>\n<li>b</li>\n</ul>\n");
 	CHECK_STR(markdown(a, "Run:\n\n    make <x>\n\n    done\n\nend\n"),
 	          "<p>Run:</p>\n<pre><code>make &lt;x&gt;\n\ndone\n</code>"
 	          "</pre>\n<p>end</p>\n");

@@ -26,9 +26,10 @@ static bool glob_matches(struct arena *a, const char *glob, const char *s)
 static void test_query(struct arena *a)
 {
 	struct query q;
-	CHECK(query_parse(a, "name=SEIRS_model/parameters&root=file:///tmp/x/"
-			     "&a=1+2&b=%41%zz&empty=&flag",
-			  &q) == 0);
+	CHECK(query_parse(a,
+	                  "name=SEIRS_model/parameters&root=file:///tmp/x/"
+	                  "&a=1+2&b=%41%zz&empty=&flag",
+	                  &q) == 0);
 	CHECK(q.n == 6);
 	CHECK_STR(query_get(&q, "name"), "SEIRS_model/parameters");
 	CHECK_STR(query_get(&q, "root"), "file:///tmp/x/");
@@ -62,6 +63,29 @@ static void test_glob(struct arena *a)
 	CHECK(glob_matches(a, "(a)+$", "(a)+$"));
 	CHECK(!glob_matches(a, "abc", "ABC"));
 	CHECK_STR(glob_to_regex(a, "a*"), "^a.*$");
+
+	char *lo, *hi;
+	CHECK(glob_prefix_range(a, "model/run-0001*/output-*", &lo, &hi));
+	CHECK_STR(lo, "model/run-0001");
+	CHECK_STR(hi, "model/run-0002");
+	CHECK(glob_prefix_range(a, "abc", &lo, &hi));
+	CHECK_STR(lo, "abc");
+	CHECK_STR(hi, "abd");
+	CHECK(glob_prefix_range(a, "ab[c]", &lo, &hi));
+	CHECK_STR(hi, "ac");
+	CHECK(glob_prefix_range(a, "a?", &lo, &hi));
+	CHECK_STR(hi, "b");
+	CHECK(!glob_prefix_range(a, "*x", &lo, &hi));
+	CHECK(!glob_prefix_range(a, "", &lo, &hi));
+	/* code points, not bytes, are raised; the highest is dropped */
+	CHECK(glob_prefix_range(a, "\xc3\xa9*", &lo, &hi));
+	CHECK_STR(hi, "\xc3\xaa");
+	CHECK(glob_prefix_range(a, "\xed\x9f\xbf", &lo, &hi));
+	CHECK_STR(hi, "\xee\x80\x80");
+	CHECK(glob_prefix_range(a, "a\xf4\x8f\xbf\xbf*", &lo, &hi));
+	CHECK_STR(hi, "b");
+	CHECK(!glob_prefix_range(a, "\xf4\x8f\xbf\xbf", &lo, &hi));
+	CHECK(!glob_prefix_range(a, "a\xff", &lo, &hi));
 }
 
 static void test_values(struct arena *a)
@@ -70,16 +94,15 @@ static void test_values(struct arena *a)
 	CHECK(parse_bool("false") == 0 && parse_bool("0") == 0);
 	CHECK(parse_bool("maybe") == -1 && parse_bool("") == -1);
 	CHECK(is_semver("1.0.0") && is_semver("0.1.2-alpha.1+build.5"));
-	CHECK(!is_semver("1.x") && !is_semver("01.0.0") &&
-	      !is_semver("1.0") && !is_semver("1.0.0-") &&
-	      !is_semver("1.0.0-01"));
+	CHECK(!is_semver("1.x") && !is_semver("01.0.0") && !is_semver("1.0") &&
+	      !is_semver("1.0.0-") && !is_semver("1.0.0-01"));
 	CHECK(is_url("https://github.com/FAIRDataPipeline/x") &&
 	      is_url("http://localhost:8000/api/") &&
 	      is_url("ftp://192.168.0.1/x") && is_url("https://[::1]:80/"));
 	CHECK(!is_url("file:///tmp/") && !is_url("not a url") &&
 	      !is_url("https://") && !is_url("http://nodot/"));
 	CHECK_STR(parse_uuid(a, "175972F7B4044122A571C86BD4656B38"),
-		  "175972f7-b404-4122-a571-c86bd4656b38");
+	          "175972f7-b404-4122-a571-c86bd4656b38");
 	CHECK(parse_uuid(a, "175972f7-b404-4122") == NULL);
 	CHECK(parse_datetime(a, "2024-02-09T15:35:42.655339Z") != NULL);
 	CHECK(parse_datetime(a, "2024-02-09 15:35") != NULL);
@@ -94,29 +117,30 @@ static void test_links(void)
 {
 	long long id = 0;
 	CHECK(link_parse("http://any.host/api/object/3/", "object", &id) ==
-		      LINK_OK &&
+	          LINK_OK &&
 	      id == 3);
 	CHECK(link_parse("/api/object/12/", "object", &id) == LINK_OK &&
 	      id == 12);
 	CHECK(link_parse("/api/object/12", "object", &id) == LINK_NO_MATCH);
-	CHECK(link_parse("http://h/api/object/3/?format=json", "object",
-			 &id) == LINK_OK);
+	CHECK(link_parse("http://h/api/object/3/?format=json", "object", &id) ==
+	      LINK_OK);
 	CHECK(link_parse("http://h/api/author/3/", "object", &id) ==
 	      LINK_WRONG_MATCH);
-	CHECK(link_parse("http://h/other/3/", "object", &id) ==
-	      LINK_NO_MATCH);
+	CHECK(link_parse("http://h/other/3/", "object", &id) == LINK_NO_MATCH);
 	CHECK(link_parse("nonsense", "object", &id) == LINK_NO_MATCH);
 	CHECK(link_parse("/api/object/x/", "object", &id) == LINK_NO_OBJECT);
 	CHECK(link_parse("/api/object/99999999999999999999999/", "object",
-			 &id) == LINK_NO_OBJECT);
+	                 &id) == LINK_NO_OBJECT);
 	CHECK(link_parse("/api/object/3/extra/", "object", &id) ==
 	      LINK_NO_MATCH);
 }
 
 static void test_cursor(struct arena *a)
 {
-	struct cursor c = {.backward = true, .ordering = "-name,-id",
-			   .nvals = 2, .vals = {NULL, "42"}};
+	struct cursor c = {.backward = true,
+	                   .ordering = "-name,-id",
+	                   .nvals = 2,
+	                   .vals = {NULL, "42"}};
 	char *s = cursor_encode(a, &c);
 	struct cursor d;
 	CHECK(cursor_decode(a, s, &d));
@@ -125,12 +149,13 @@ static void test_cursor(struct arena *a)
 	CHECK_STR(d.ordering, "-name,-id");
 	CHECK(!cursor_decode(a, "", &d));
 	CHECK(!cursor_decode(a, "!!!!", &d));
-	CHECK(!cursor_decode(a, b64url_encode(a, (const unsigned char *)"[1]",
-					      3),
-			     &d));
 	CHECK(!cursor_decode(
-		a, b64url_encode(a, (const unsigned char *)"[\"n\",\"-id\",[null]]", 19),
-		&d));
+	    a, b64url_encode(a, (const unsigned char *)"[1]", 3), &d));
+	CHECK(!cursor_decode(
+	    a,
+	    b64url_encode(a, (const unsigned char *)"[\"n\",\"-id\",[null]]",
+	                  19),
+	    &d));
 	size_t n;
 	unsigned char *raw = b64url_decode(a, "aGVsbG8", &n);
 	CHECK(raw && n == 5 && !memcmp(raw, "hello", 5));
