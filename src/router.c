@@ -195,9 +195,9 @@ static void username(struct request *rq, const char *rest)
 }
 
 enum {
-	R_EXACT = 1 << 0, /* the whole path, not a prefix */
-	R_API = 1 << 1,   /* format, Accept and version checks */
-	R_TOKEN = 1 << 2, /* reads the token (a bad one is a 403) */
+	R_EXACT = 1 << 0,   /* the whole path, not a prefix */
+	R_API = 1 << 1,     /* format, Accept and version checks */
+	R_TOKEN = 1 << 2,   /* reads the token (a bad one is a 403) */
 	R_FORMATS = 1 << 3, /* negotiates formats of its own (xml, svg...) */
 };
 

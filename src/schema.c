@@ -747,8 +747,11 @@ static const struct field data_product_fields[] = {
     {
         .name = "internal_format",
         .type = F_BOOL,
-        .expr = "EXISTS (SELECT 1 FROM object_component c WHERE "
-                "c.object_id = t.object_id AND NOT c.whole_object)",
+        /* a scalar subquery, not EXISTS: the planner may answer an
+         * EXISTS for a page by hashing the whole component table */
+        .expr = "((SELECT 1 FROM object_component c WHERE "
+                "c.object_id = t.object_id AND NOT c.whole_object "
+                "LIMIT 1) IS NOT NULL)",
         .read_only = true,
         .nofilter = true,
         .help = "Whether the object has components besides the whole "

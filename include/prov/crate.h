@@ -12,6 +12,6 @@ enum rc_format { RC_JSON, RC_JSONLD, RC_ZIP };
  * the metadata and the locally stored files it describes. registry_url is
  * the request's base with a trailing slash. */
 void rocrate_write(struct request *rq, const struct pv_graph *g,
-		   const char *registry_url, enum rc_format format);
+                   const char *registry_url, enum rc_format format);
 
 #endif

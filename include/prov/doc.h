@@ -41,7 +41,7 @@ struct pr_formal {
 
 struct pr_record {
 	enum pr_kind kind;
-	const char *id;   /* elements; NULL for relations */
+	const char *id;    /* elements; NULL for relations */
 	const char *a, *b; /* a relation's first two arguments */
 	const char *time;  /* an activity's start, a start's time */
 	/* The other attributes: distinct (name, value) pairs, grouped by
@@ -56,7 +56,7 @@ struct pr_ns {
 
 struct pr_doc {
 	struct arena *a;
-	const char *reg;  /* "lreg" on a local registry, "reg" centrally */
+	const char *reg;    /* "lreg" on a local registry, "reg" centrally */
 	struct pr_ns ns[8]; /* the registered namespaces, in order */
 	int nns;
 	struct pr_record *recs;
@@ -73,7 +73,7 @@ struct pr_doc {
 /* Builds the document of g (rooted at a data product); registry_url is the
  * request's base with a trailing slash. */
 void pr_build(struct pr_doc *d, struct arena *a, const struct pv_graph *g,
-	      const char *registry_url);
+              const char *registry_url);
 
 /* The record's formal attributes, as PROV-DM orders them; returns how
  * many (0 for entities and agents). */
@@ -98,7 +98,7 @@ void prov_write_xml(struct request *rq, const struct pr_doc *d);
 void prov_write_provn(struct request *rq, const struct pr_doc *d);
 /* format "svg" or "jpg"; dpi <= 0 means graphviz's default */
 void prov_write_picture(struct request *rq, const struct pr_doc *d,
-			const char *format, double aspect_ratio, double dpi,
-			bool show_attributes);
+                        const char *format, double aspect_ratio, double dpi,
+                        bool show_attributes);
 
 #endif

@@ -76,7 +76,7 @@ struct pv_source {
 	void *ctx;
 	/* Fills out (cells in a); false when the source failed. */
 	bool (*fetch)(void *ctx, struct arena *a, enum pv_query q,
-		      const long long *ids, int n, struct pv_rows *out);
+	              const long long *ids, int n, struct pv_rows *out);
 };
 
 /* A growable list of ids (or indexes) in the arena. */
@@ -194,8 +194,8 @@ enum pv_status { PV_OK, PV_NOT_FOUND, PV_FAILED };
 /* Walks from a data product (root_is_run false) or a code run, depth
  * levels (below 1 counts as 1). */
 enum pv_status pv_walk(struct pv_graph *g, struct arena *a,
-		       const struct pv_source *src, bool root_is_run,
-		       long long root, int depth);
+                       const struct pv_source *src, bool root_is_run,
+                       long long root, int depth);
 
 /* NULL when the graph does not hold it. */
 struct pv_product *pv_product(const struct pv_graph *g, long long id);

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 
 struct jw_style {
-	int indent;           /* 0: all on one line */
+	int indent; /* 0: all on one line */
 	bool sort_keys;
 	bool ascii;           /* \uXXXX for anything beyond ASCII */
 	const char *item_sep; /* between items, before any newline */
@@ -24,7 +24,6 @@ extern const struct jw_style JW_PYTHON_INDENT4_SORTED;
 /* rdflib's JSON-LD: indent 4, sorted keys, UTF-8 kept */
 extern const struct jw_style JW_RDFLIB;
 
-void jw_write(struct buf *b, struct json_object *o,
-	      const struct jw_style *st);
+void jw_write(struct buf *b, struct json_object *o, const struct jw_style *st);
 
 #endif

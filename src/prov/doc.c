@@ -10,16 +10,22 @@
 #define FAIR_VOCAB PR_CENTRAL_URL "vocab/#"
 
 static const struct pr_ns defaults[] = {
-	{"prov", "http://www.w3.org/ns/prov#"},
-	{"xsd", "http://www.w3.org/2001/XMLSchema#"},
+    {"prov", "http://www.w3.org/ns/prov#"},
+    {"xsd", "http://www.w3.org/2001/XMLSchema#"},
 };
 
 const char *pr_kind_name(enum pr_kind k)
 {
 	static const char *names[PR_NKINDS] = {
-		"entity",	   "activity",	    "agent",
-		"wasGeneratedBy",  "used",	    "wasStartedBy",
-		"wasDerivedFrom",  "wasAttributedTo", "specializationOf",
+	    "entity",
+	    "activity",
+	    "agent",
+	    "wasGeneratedBy",
+	    "used",
+	    "wasStartedBy",
+	    "wasDerivedFrom",
+	    "wasAttributedTo",
+	    "specializationOf",
 	};
 	return names[k];
 }
@@ -32,25 +38,23 @@ bool pr_is_element(enum pr_kind k)
 int pr_formals(const struct pr_record *r, struct pr_formal f[5])
 {
 	static const char *names[PR_NKINDS][5] = {
-		[PR_ACTIVITY] = {"prov:startTime", "prov:endTime"},
-		[PR_GENERATION] = {"prov:entity", "prov:activity",
-				   "prov:time"},
-		[PR_USAGE] = {"prov:activity", "prov:entity", "prov:time"},
-		[PR_START] = {"prov:activity", "prov:trigger", "prov:starter",
-			      "prov:time"},
-		[PR_DERIVATION] = {"prov:generatedEntity", "prov:usedEntity",
-				   "prov:activity", "prov:generation",
-				   "prov:usage"},
-		[PR_ATTRIBUTION] = {"prov:entity", "prov:agent"},
-		[PR_SPECIALIZATION] = {"prov:specificEntity",
-				       "prov:generalEntity"},
+	    [PR_ACTIVITY] = {"prov:startTime", "prov:endTime"},
+	    [PR_GENERATION] = {"prov:entity", "prov:activity", "prov:time"},
+	    [PR_USAGE] = {"prov:activity", "prov:entity", "prov:time"},
+	    [PR_START] = {"prov:activity", "prov:trigger", "prov:starter",
+	                  "prov:time"},
+	    [PR_DERIVATION] = {"prov:generatedEntity", "prov:usedEntity",
+	                       "prov:activity", "prov:generation",
+	                       "prov:usage"},
+	    [PR_ATTRIBUTION] = {"prov:entity", "prov:agent"},
+	    [PR_SPECIALIZATION] = {"prov:specificEntity", "prov:generalEntity"},
 	};
 	int n = 0;
 	while (n < 5 && names[r->kind][n]) {
 		f[n].name = names[r->kind][n];
 		f[n].time = !strcmp(f[n].name, "prov:time") ||
-			    !strcmp(f[n].name, "prov:startTime") ||
-			    !strcmp(f[n].name, "prov:endTime");
+		            !strcmp(f[n].name, "prov:startTime") ||
+		            !strcmp(f[n].name, "prov:endTime");
 		f[n].value = NULL;
 		n++;
 	}
@@ -72,7 +76,8 @@ const char *pr_expand(const struct pr_doc *d, const char *qname)
 		return NULL;
 	size_t pl = (size_t)(colon - qname);
 	for (int i = 0; i < d->nns + 2; i++) {
-		const struct pr_ns *ns = i < d->nns ? &d->ns[i] : &defaults[i - d->nns];
+		const struct pr_ns *ns =
+		    i < d->nns ? &d->ns[i] : &defaults[i - d->nns];
 		if (strlen(ns->prefix) == pl && !strncmp(ns->prefix, qname, pl))
 			return arena_printf(d->a, "%s%s", ns->uri, colon + 1);
 	}
@@ -109,8 +114,10 @@ static void set_put(struct pr_doc *d, const char *key, int val)
 		const char **ok = d->skeys;
 		int *ov = d->svals, oc = d->scap;
 		d->scap = oc ? oc * 2 : 256;
-		d->skeys = arena_alloc(d->a, sizeof *d->skeys * (size_t)d->scap);
-		d->svals = arena_alloc(d->a, sizeof *d->svals * (size_t)d->scap);
+		d->skeys =
+		    arena_alloc(d->a, sizeof *d->skeys * (size_t)d->scap);
+		d->svals =
+		    arena_alloc(d->a, sizeof *d->svals * (size_t)d->scap);
 		d->sn = 0;
 		for (int i = 0; i < oc; i++)
 			if (ok[i])
@@ -131,11 +138,11 @@ static const char *signature(struct pr_doc *d, const struct pr_record *r)
 	struct buf b;
 	buf_init(&b, d->a);
 	buf_printf(&b, "%d\x1f%s\x1f%s\x1f%s\x1f%s", (int)r->kind,
-		   r->id ? r->id : "", r->a ? r->a : "", r->b ? r->b : "",
-		   r->time ? r->time : "");
+	           r->id ? r->id : "", r->a ? r->a : "", r->b ? r->b : "",
+	           r->time ? r->time : "");
 	for (int i = 0; i < r->nattrs; i++)
 		buf_printf(&b, "\x1e%s\x1f%d\x1f%s", r->attrs[i].name,
-			   (int)r->attrs[i].type, r->attrs[i].value);
+		           (int)r->attrs[i].type, r->attrs[i].value);
 	return b.p;
 }
 
@@ -150,7 +157,7 @@ static struct pr_record *draft(struct pr_doc *d, enum pr_kind k)
  * once, and values of one name stay together. NULL values are dropped, as
  * the reference's library drops them. */
 static void attr(struct pr_doc *d, struct pr_record *r, const char *name,
-		 enum pr_vtype type, const char *value)
+                 enum pr_vtype type, const char *value)
 {
 	if (!value)
 		return;
@@ -158,7 +165,8 @@ static void attr(struct pr_doc *d, struct pr_record *r, const char *name,
 	for (int i = 0; i < r->nattrs; i++) {
 		if (strcmp(r->attrs[i].name, name))
 			continue;
-		if (r->attrs[i].type == type && !strcmp(r->attrs[i].value, value))
+		if (r->attrs[i].type == type &&
+		    !strcmp(r->attrs[i].value, value))
 			return;
 		at = i + 1;
 	}
@@ -171,7 +179,7 @@ static void attr(struct pr_doc *d, struct pr_record *r, const char *name,
 		r->capattrs = cap;
 	}
 	memmove(&r->attrs[at + 1], &r->attrs[at],
-		sizeof *r->attrs * (size_t)(r->nattrs - at));
+	        sizeof *r->attrs * (size_t)(r->nattrs - at));
 	r->attrs[at] = (struct pr_attr){name, type, value};
 	r->nattrs++;
 }
@@ -184,7 +192,8 @@ static void state(struct pr_doc *d, const struct pr_record *r)
 		return;
 	if (d->n == d->cap) {
 		int cap = d->cap ? d->cap * 2 : 64;
-		struct pr_record *v = arena_alloc(d->a, sizeof *v * (size_t)cap);
+		struct pr_record *v =
+		    arena_alloc(d->a, sizeof *v * (size_t)cap);
 		if (d->n)
 			memcpy(v, d->recs, sizeof *v * (size_t)d->n);
 		d->recs = v;
@@ -213,7 +222,7 @@ static bool has_element(const struct pr_doc *d, const char *id)
 }
 
 static void relation(struct pr_doc *d, enum pr_kind k, const char *a,
-		     const char *b, const char *time, const char *role)
+                     const char *b, const char *time, const char *role)
 {
 	struct pr_record *r = draft(d, k);
 	r->a = a;
@@ -238,7 +247,7 @@ static const char *ident(struct builder *b, const char *what, long long id)
 
 /* The attributes every object-backed entity carries. */
 static void object_meta(struct builder *b, struct pr_record *r,
-			const struct pv_object *o)
+                        const struct pv_object *o)
 {
 	struct pr_doc *d = b->d;
 	attr(d, r, "dcterms:modified", PV_TIME,
@@ -257,17 +266,17 @@ static void object_meta(struct builder *b, struct pr_record *r,
 	for (int i = 0; i < o->nissues; i++)
 		attr(d, r, "fair:issue", PV_STRING,
 		     arena_printf(b->a, "%s severity: %s ID: %lld",
-				  o->issues[i].description,
-				  o->issues[i].severity, o->issues[i].id));
+		                  o->issues[i].description,
+		                  o->issues[i].severity, o->issues[i].id));
 	attr(d, r, "dcterms:format", PV_STRING, o->file_type);
 }
 
 static void authors(struct builder *b, const struct pv_object *o,
-		    const char *entity)
+                    const char *entity)
 {
 	for (int i = 0; i < o->authors.n; i++) {
 		const struct pv_author *au =
-			pv_author_at(b->g, (int)o->authors.v[i]);
+		    pv_author_at(b->g, (int)o->authors.v[i]);
 		const char *id = ident(b, "author", au->id);
 		if (!has_element(b->d, id)) {
 			struct pr_record *r = draft(b->d, PR_AGENT);
@@ -279,12 +288,12 @@ static void authors(struct builder *b, const struct pv_object *o,
 			state(b->d, r);
 		}
 		relation(b->d, PR_ATTRIBUTION, entity, id, NULL,
-			 "dcterms:creator");
+		         "dcterms:creator");
 	}
 }
 
 static void external(struct builder *b, const struct pv_product *p,
-		     const char *entity)
+                     const char *entity)
 {
 	const struct pv_external *e = p->ext;
 	if (!e)
@@ -313,8 +322,8 @@ static void external(struct builder *b, const struct pv_product *p,
 
 /* A data product's entity: the product described by its object. */
 static struct pr_record *product_entity(struct builder *b,
-					const struct pv_product *p,
-					const struct pv_object *o)
+                                        const struct pv_product *p,
+                                        const struct pv_object *o)
 {
 	struct pr_record *r = draft(b->d, PR_ENTITY);
 	r->id = ident(b, "data_product", p->id);
@@ -364,7 +373,7 @@ static const char *runner(struct builder *b, const struct pv_run *run)
 
 /* An object the run used: code repo, model config or submission script. */
 static void used_object(struct builder *b, const char *activity,
-			long long object, const char *role)
+                        long long object, const char *role)
 {
 	const struct pv_object *o = pv_object(b->g, object);
 	if (!o)
@@ -391,15 +400,16 @@ static void used_object(struct builder *b, const char *activity,
 }
 
 static void inputs(struct builder *b, const struct pv_run *run,
-		   const char *activity, const char *product)
+                   const char *activity, const char *product)
 {
 	for (int i = 0; i < run->ninputs; i++) {
-		const struct pv_object *o = pv_object(b->g, run->inputs[i].object);
+		const struct pv_object *o =
+		    pv_object(b->g, run->inputs[i].object);
 		if (!o)
 			continue;
 		for (int k = 0; k < o->products.n; k++) {
 			const struct pv_product *p =
-				pv_product(b->g, o->products.v[k]);
+			    pv_product(b->g, o->products.v[k]);
 			if (!p)
 				continue;
 			const char *id = ident(b, "data_product", p->id);
@@ -409,7 +419,7 @@ static void inputs(struct builder *b, const struct pv_run *run,
 				authors(b, o, id);
 			}
 			relation(b->d, PR_USAGE, activity, id, NULL,
-				 "fair:input_data");
+			         "fair:input_data");
 			relation(b->d, PR_DERIVATION, product, id, NULL, NULL);
 		}
 	}
@@ -436,33 +446,33 @@ static void expand(struct builder *b, const struct pv_product *p)
 		const char *activity = r->id;
 		relation(d, PR_GENERATION, product, activity, NULL, NULL);
 		relation(d, PR_START, activity, runner(b, run), time,
-			 "fair:code_runner");
+		         "fair:code_runner");
 		if (run->code_repo)
 			used_object(b, activity, run->code_repo,
-				    "fair:software");
+			            "fair:software");
 		if (run->model_config)
 			used_object(b, activity, run->model_config,
-				    "fair:model_configuration");
+			            "fair:model_configuration");
 		used_object(b, activity, run->script, "fair:submission_script");
 		inputs(b, run, activity, product);
 	}
 }
 
 void pr_build(struct pr_doc *d, struct arena *a, const struct pv_graph *g,
-	      const char *registry_url)
+              const char *registry_url)
 {
 	memset(d, 0, sizeof *d);
 	d->a = a;
 	bool central = !strcmp(registry_url, PR_CENTRAL_URL);
 	d->reg = central ? "reg" : "lreg";
 	const struct pr_ns ns[] = {
-		{d->reg, central ? PR_CENTRAL_URL : registry_url},
-		{"fair", FAIR_VOCAB},
-		{"dcat", "http://www.w3.org/ns/dcat#"},
-		{"dcmitype", "http://purl.org/dc/dcmitype/"},
-		{"dcterms", "http://purl.org/dc/terms/"},
-		{"foaf", "http://xmlns.com/foaf/spec/#"},
-		{"rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"},
+	    {d->reg, central ? PR_CENTRAL_URL : registry_url},
+	    {"fair", FAIR_VOCAB},
+	    {"dcat", "http://www.w3.org/ns/dcat#"},
+	    {"dcmitype", "http://purl.org/dc/dcmitype/"},
+	    {"dcterms", "http://purl.org/dc/terms/"},
+	    {"foaf", "http://xmlns.com/foaf/spec/#"},
+	    {"rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"},
 	};
 	memcpy(d->ns, ns, sizeof ns);
 	d->nns = (int)(sizeof ns / sizeof ns[0]);

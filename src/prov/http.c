@@ -10,7 +10,6 @@
 #include "prov/routes.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -25,34 +24,35 @@ struct renderer {
 /* The browsable view's entry comes first, as in the reference; its page
  * is drawn from the JSON answer. */
 static const struct renderer prov_renderers[] = {
-	{"api", "text/html"},
-	{"json", "application/json"},
-	{"json-ld", "application/ld+json"},
-	{"jpg", "image/jpeg"},
-	{"svg", "image/svg+xml"},
-	{"xml", "text/xml"},
-	{"provn", "text/provenance-notation"},
-	{NULL, NULL},
+    {"api", "text/html"},
+    {"json", "application/json"},
+    {"json-ld", "application/ld+json"},
+    {"jpg", "image/jpeg"},
+    {"svg", "image/svg+xml"},
+    {"xml", "text/xml"},
+    {"provn", "text/provenance-notation"},
+    {NULL, NULL},
 };
 
 static const struct renderer crate_renderers[] = {
-	{"api", "text/html"},
-	{"json", "application/json"},
-	{"json-ld", "application/ld+json"},
-	{"zip", "application/zip"},
-	{NULL, NULL},
+    {"api", "text/html"},
+    {"json", "application/json"},
+    {"json-ld", "application/ld+json"},
+    {"zip", "application/zip"},
+    {NULL, NULL},
 };
 
 /* the registry's defaults: JSON, then the browsable view */
 static const struct renderer plain_renderers[] = {
-	{"json", "application/json"},
-	{"api", "text/html"},
-	{NULL, NULL},
+    {"json", "application/json"},
+    {"api", "text/html"},
+    {NULL, NULL},
 };
 
 struct media {
 	char type[64], sub[128];
-	char version[32]; /* the version parameter, "" when none */
+	bool has_version;
+	char version[32]; /* the version parameter's value */
 	int precedence;
 };
 
@@ -71,8 +71,8 @@ static void parse_media(const char *s, size_t n, struct media *m)
 	const char *slash = memchr(t, '/', len);
 	size_t ml = slash ? (size_t)(slash - t) : len;
 	snprintf(m->type, sizeof m->type, "%.*s", (int)ml, t);
-	snprintf(m->sub, sizeof m->sub, "%.*s",
-		 slash ? (int)(len - ml - 1) : 0, slash ? slash + 1 : "");
+	snprintf(m->sub, sizeof m->sub, "%.*s", slash ? (int)(len - ml - 1) : 0,
+	         slash ? slash + 1 : "");
 	bool params = false;
 	for (size_t i = tl; i < n;) {
 		i++; /* the ';' */
@@ -97,32 +97,31 @@ static void parse_media(const char *s, size_t n, struct media *m)
 			while (vl && isspace((unsigned char)v[vl - 1]))
 				vl--;
 			snprintf(m->version, sizeof m->version, "%.*s", (int)vl,
-				 v);
-			if (!*m->version)
-				strcpy(m->version, "\x01"); /* empty: invalid */
+			         v);
+			m->has_version = true;
 		}
 		i = e;
 	}
 	m->precedence = !strcmp(m->type, "*")  ? 0
-			: !strcmp(m->sub, "*") ? 1
-			: params	       ? 3
-					       : 2;
+	                : !strcmp(m->sub, "*") ? 1
+	                : params               ? 3
+	                                       : 2;
 }
 
 static bool media_matches(const char *renderer, const struct media *m)
 {
 	const char *slash = strchr(renderer, '/');
 	size_t ml = (size_t)(slash - renderer);
-	bool main_ok = !strcmp(m->type, "*") ||
-		       (strlen(m->type) == ml &&
-			!strncasecmp(m->type, renderer, ml));
+	bool main_ok =
+	    !strcmp(m->type, "*") ||
+	    (strlen(m->type) == ml && !strncasecmp(m->type, renderer, ml));
 	bool sub_ok = !strcmp(m->sub, "*") || !strcasecmp(m->sub, slash + 1);
 	return main_ok && sub_ok;
 }
 
 /* The chosen renderer, or NULL with the answer (404/406) set. */
 static const struct renderer *negotiate(struct request *rq,
-					const struct renderer *list)
+                                        const struct renderer *list)
 {
 	const struct renderer *cand[16];
 	int n = 0;
@@ -153,11 +152,11 @@ static const struct renderer *negotiate(struct request *rq,
 				if (m[i].precedence != prec ||
 				    !media_matches(cand[r]->media, &m[i]))
 					continue;
-				if (*m[i].version &&
+				if (m[i].has_version &&
 				    strcmp(m[i].version, "1.0.0")) {
 					resp_detail(rq, 406,
-						    "Invalid version in "
-						    "\"Accept\" header.");
+					            "Invalid version in "
+					            "\"Accept\" header.");
 					return NULL;
 				}
 				return cand[r];
@@ -168,22 +167,23 @@ static const struct renderer *negotiate(struct request *rq,
 
 /* OPTIONS: what the view is and what it renders. */
 static void describe(struct request *rq, const char *name, const char *doc,
-		     const struct renderer *list)
+                     const struct renderer *list)
 {
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string(name));
 	json_object_object_add(o, "description", json_object_new_string(doc));
 	struct json_object *renders = json_object_new_array();
 	for (const struct renderer *r = list; r->format; r++)
-		json_object_array_add(renders, json_object_new_string(r->media));
+		json_object_array_add(renders,
+		                      json_object_new_string(r->media));
 	json_object_object_add(o, "renders", renders);
 	struct json_object *parses = json_object_new_array();
-	json_object_array_add(parses, json_object_new_string("application/json"));
-	json_object_array_add(
-		parses,
-		json_object_new_string("application/x-www-form-urlencoded"));
 	json_object_array_add(parses,
-			      json_object_new_string("multipart/form-data"));
+	                      json_object_new_string("application/json"));
+	json_object_array_add(parses, json_object_new_string(
+	                                  "application/x-www-form-urlencoded"));
+	json_object_array_add(parses,
+	                      json_object_new_string("multipart/form-data"));
 	json_object_object_add(o, "parses", parses);
 	resp_json(rq, 200, o);
 }
@@ -235,7 +235,6 @@ static bool py_float(const char *s, double *out)
 		s++;
 	if (!*s)
 		return false;
-	errno = 0;
 	double v = strtod(s, &end);
 	while (isspace((unsigned char)*end))
 		end++;
@@ -252,10 +251,10 @@ static bool record_id(struct request *rq, const char *rest, long long *id)
 	bool get = !strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD");
 	if (n && !rest[n] && get) {
 		/* Django adds the slash by redirecting */
-		const char *to = arena_printf(
-			rq->a, "%s%s/%s%s", rq->base, rq->path,
-			rq->raw_query && *rq->raw_query ? "?" : "",
-			rq->raw_query ? rq->raw_query : "");
+		const char *to =
+		    arena_printf(rq->a, "%s%s/%s%s", rq->base, rq->path,
+		                 rq->raw_query && *rq->raw_query ? "?" : "",
+		                 rq->raw_query ? rq->raw_query : "");
 		req_header(rq, "Location", to);
 		resp_text(rq, 301, "text/html; charset=utf-8", "", 0);
 		return false;
@@ -276,8 +275,8 @@ static bool reading(struct request *rq)
 		return true;
 	if (strcmp(rq->method, "OPTIONS"))
 		resp_detail(rq, 405,
-			    arena_printf(rq->a, "Method \"%s\" not allowed.",
-					 rq->method));
+		            arena_printf(rq->a, "Method \"%s\" not allowed.",
+		                         rq->method));
 	return false;
 }
 
@@ -287,18 +286,28 @@ static const char *registry_url(struct request *rq)
 }
 
 /* Walks; false with the answer set (404 or a failure). */
-static bool walk(struct request *rq, struct pv_graph *g, bool run,
-		 long long id, int depth)
+static bool walk(struct request *rq, struct pv_graph *g, bool run, long long id,
+                 int depth)
 {
 	struct pv_source src = pv_db_source(rq->db);
-	enum pv_status st =
-		id > 0 ? pv_walk(g, rq->a, &src, run, id, depth) : PV_NOT_FOUND;
+	enum pv_status st = PV_NOT_FOUND;
+	if (id > 0) {
+		/* one snapshot for all the walk's statements */
+		if (!db_cmd(
+		        rq->db,
+		        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")) {
+			resp_db_failure(rq);
+			return false;
+		}
+		st = pv_walk(g, rq->a, &src, run, id, depth);
+		db_cmd(rq->db, st == PV_FAILED ? "ROLLBACK" : "COMMIT");
+	}
 	if (st == PV_OK)
 		return true;
 	if (st == PV_NOT_FOUND)
 		resp_detail(rq, 404,
-			    run ? "No CodeRun matches the given query."
-				: "No DataProduct matches the given query.");
+		            run ? "No CodeRun matches the given query."
+		                : "No DataProduct matches the given query.");
 	else
 		resp_db_failure(rq);
 	return false;
@@ -315,15 +324,15 @@ void route_prov_report(struct request *rq, const char *rest)
 	if (!reading(rq)) {
 		if (!strcmp(rq->method, "OPTIONS"))
 			describe(rq, "Prov Report",
-				 "The W3C PROV provenance of a data product: "
-				 "the code runs that made it, what they used "
-				 "and who ran them. Formats: json (PROV-JSON), "
-				 "json-ld, xml (PROV-XML), provn (PROV-N), svg "
-				 "and jpg. Query parameters: depth (how many "
-				 "code runs back, default 1), attributes=False "
-				 "(pictures without attribute notes), "
-				 "aspect_ratio (default 0.71) and dpi.",
-				 prov_renderers);
+			         "The W3C PROV provenance of a data product: "
+			         "the code runs that made it, what they used "
+			         "and who ran them. Formats: json (PROV-JSON), "
+			         "json-ld, xml (PROV-XML), provn (PROV-N), svg "
+			         "and jpg. Query parameters: depth (how many "
+			         "code runs back, default 1), attributes=False "
+			         "(pictures without attribute notes), "
+			         "aspect_ratio (default 0.71) and dpi.",
+			         prov_renderers);
 		return;
 	}
 	struct pv_graph g;
@@ -347,7 +356,9 @@ void route_prov_report(struct request *rq, const char *rest)
 		if (!v || !py_float(v, &dpi))
 			dpi = 0;
 		/* beyond these graphviz draws nothing or fails */
-		ratio = ratio < 1e-3 && ratio > 0 ? 1e-3 : ratio > 1e3 ? 1e3 : ratio;
+		ratio = ratio < 1e-3 && ratio > 0 ? 1e-3
+		        : ratio > 1e3             ? 1e3
+		                                  : ratio;
 		dpi = dpi <= 0 ? 0 : dpi < 1 ? 1 : dpi > 2400 ? 2400 : dpi;
 		v = query_get(&rq->q, "attributes");
 		bool attrs = !v || (strcmp(v, "False") && *v);
@@ -368,26 +379,26 @@ static void crate(struct request *rq, const char *rest, bool run)
 	if (!reading(rq)) {
 		if (!strcmp(rq->method, "OPTIONS"))
 			describe(rq,
-				 run ? "Code Run RO Crate"
-				     : "Data Product RO Crate",
-				 "An RO-Crate (Research Object Crate 1.1) of "
-				 "how the record came to be: each code run as "
-				 "a CreateAction with its instrument (code "
-				 "repository), objects (inputs), results "
-				 "(outputs) and agent. Formats: json and "
-				 "json-ld (the ro-crate-metadata.json), zip "
-				 "(the metadata and every locally stored file "
-				 "it describes). Query parameter: depth (how "
-				 "many code runs back, default 1).",
-				 crate_renderers);
+			         run ? "Code Run RO Crate"
+			             : "Data Product RO Crate",
+			         "An RO-Crate (Research Object Crate 1.1) of "
+			         "how the record came to be: each code run as "
+			         "a CreateAction with its instrument (code "
+			         "repository), objects (inputs), results "
+			         "(outputs) and agent. Formats: json and "
+			         "json-ld (the ro-crate-metadata.json), zip "
+			         "(the metadata and every locally stored file "
+			         "it describes). Query parameter: depth (how "
+			         "many code runs back, default 1).",
+			         crate_renderers);
 		return;
 	}
 	struct pv_graph g;
 	if (!walk(rq, &g, run, id, depth_of(rq)))
 		return;
-	enum rc_format f = !strcmp(r->format, "zip")	   ? RC_ZIP
-			   : !strcmp(r->format, "json-ld") ? RC_JSONLD
-							   : RC_JSON;
+	enum rc_format f = !strcmp(r->format, "zip")       ? RC_ZIP
+	                   : !strcmp(r->format, "json-ld") ? RC_JSONLD
+	                                                   : RC_JSON;
 	rocrate_write(rq, &g, registry_url(rq), f);
 }
 
@@ -411,22 +422,22 @@ void route_data_extraction(struct request *rq, const char *rest)
 	if (!reading(rq)) {
 		if (!strcmp(rq->method, "OPTIONS"))
 			describe(rq, "Data Extraction",
-				 "How a data product was extracted from the "
-				 "external object it was derived from; only "
-				 "for products whose external object is not "
-				 "their primary source.",
-				 plain_renderers);
+			         "How a data product was extracted from the "
+			         "external object it was derived from; only "
+			         "for products whose external object is not "
+			         "their primary source.",
+			         plain_renderers);
 		return;
 	}
 	const char *param = arena_printf(rq->a, "%lld", id);
 	PGresult *res = db_query(
-		rq->db,
-		"SELECT to_char(dp.last_updated AT TIME ZONE 'UTC', "
-		"'YYYY-MM-DD\"T\"HH24:MI:SS.US'), eo.id, "
-		"eo.primary_not_supplement FROM data_product dp "
-		"LEFT JOIN external_object eo ON eo.data_product_id = dp.id "
-		"WHERE dp.id = $1",
-		1, &param);
+	    rq->db,
+	    "SELECT to_char(dp.last_updated AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD\"T\"HH24:MI:SS.US'), eo.id, "
+	    "eo.primary_not_supplement FROM data_product dp "
+	    "LEFT JOIN external_object eo ON eo.data_product_id = dp.id "
+	    "WHERE dp.id = $1",
+	    1, &param);
 	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);
 		resp_db_failure(rq);
@@ -440,37 +451,34 @@ void route_data_extraction(struct request *rq, const char *rest)
 	if (PQgetisnull(res, 0, 1) || !strcmp(PQgetvalue(res, 0, 2), "t")) {
 		PQclear(res);
 		resp_detail(rq, 404,
-			    "DataProduct was not derived from an external "
-			    "object");
+		            "DataProduct was not derived from an external "
+		            "object");
 		return;
 	}
 	const char *base = registry_url(rq);
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(
-		o, "id",
-		json_object_new_string(arena_printf(
-			rq->a, "%sapi/data_extraction/%lld", base, id)));
+	    o, "id",
+	    json_object_new_string(
+	        arena_printf(rq->a, "%sapi/data_extraction/%lld", base, id)));
+	json_object_object_add(o, "name",
+	                       json_object_new_string(arena_printf(
+	                           rq->a, "data extraction %lld", id)));
 	json_object_object_add(
-		o, "name",
-		json_object_new_string(
-			arena_printf(rq->a, "data extraction %lld", id)));
+	    o, "startTime",
+	    json_object_new_string(pv_isoformat(rq->a, PQgetvalue(res, 0, 0))));
 	json_object_object_add(
-		o, "startTime",
-		json_object_new_string(
-			pv_isoformat(rq->a, PQgetvalue(res, 0, 0))));
+	    o, "description",
+	    json_object_new_string(
+	        "import/extract data from an external source"));
 	json_object_object_add(
-		o, "description",
-		json_object_new_string(
-			"import/extract data from an external source"));
-	json_object_object_add(
-		o, "data_product",
-		json_object_new_string(arena_printf(
-			rq->a, "%sapi/data_product/%lld", base, id)));
-	json_object_object_add(
-		o, "external_product",
-		json_object_new_string(
-			arena_printf(rq->a, "%sapi/external_object/%s", base,
-				     PQgetvalue(res, 0, 1))));
+	    o, "data_product",
+	    json_object_new_string(
+	        arena_printf(rq->a, "%sapi/data_product/%lld", base, id)));
+	json_object_object_add(o, "external_product",
+	                       json_object_new_string(arena_printf(
+	                           rq->a, "%sapi/external_object/%s", base,
+	                           PQgetvalue(res, 0, 1))));
 	PQclear(res);
 	resp_json(rq, 200, o);
 }

@@ -37,9 +37,13 @@ static void put_string(struct buf *b, const char *s, size_t n, bool ascii)
 			put_u(b, c);
 		} else if (c >= 0x80 && ascii) {
 			int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
-			unsigned cp = c & (more == 3 ? 0x07 : more == 2 ? 0x0f : 0x1f);
+			unsigned cp = c & (more == 3   ? 0x07
+			                   : more == 2 ? 0x0f
+			                               : 0x1f);
 			int i = 1;
-			for (; i <= more && p + i < end && (p[i] & 0xc0) == 0x80; i++)
+			for (;
+			     i <= more && p + i < end && (p[i] & 0xc0) == 0x80;
+			     i++)
 				cp = (cp << 6) | (p[i] & 0x3f);
 			p += i - 1;
 			if (cp >= 0x10000) {
@@ -77,7 +81,7 @@ static int by_key(const void *x, const void *y)
 }
 
 static void write_at(struct buf *b, struct json_object *o,
-		     const struct jw_style *st, int level)
+                     const struct jw_style *st, int level)
 {
 	switch (json_object_get_type(o)) {
 	case json_type_null:
@@ -94,7 +98,7 @@ static void write_at(struct buf *b, struct json_object *o,
 		break;
 	case json_type_string:
 		put_string(b, json_object_get_string(o),
-			   (size_t)json_object_get_string_len(o), st->ascii);
+		           (size_t)json_object_get_string_len(o), st->ascii);
 		break;
 	case json_type_array: {
 		size_t n = json_object_array_length(o);
@@ -108,7 +112,7 @@ static void write_at(struct buf *b, struct json_object *o,
 				buf_puts(b, st->item_sep);
 			newline(b, st, level + 1);
 			write_at(b, json_object_array_get_idx(o, i), st,
-				 level + 1);
+			         level + 1);
 		}
 		newline(b, st, level);
 		buf_putc(b, ']');

@@ -71,7 +71,7 @@ static void html(struct buf *b, const char *s)
 static int rank(const char *name)
 {
 	static const char *first[] = {"prov:label", "prov:location",
-				      "prov:role", "prov:type", "prov:value"};
+	                              "prov:role", "prov:type", "prov:value"};
 	for (int i = 0; i < 5; i++)
 		if (!strcmp(name, first[i]))
 			return i;
@@ -94,12 +94,12 @@ static void note(struct dot *g, const struct pr_record *r, const char *to)
 	struct pr_formal f[5];
 	int nf = pr_formals(r, f);
 	struct pr_attr *rows =
-		arena_alloc(g->a, sizeof *rows * (size_t)(nf + r->nattrs + 1));
+	    arena_alloc(g->a, sizeof *rows * (size_t)(nf + r->nattrs + 1));
 	int n = 0;
 	for (int i = 0; i < nf; i++)
 		if (f[i].value && f[i].time)
-			rows[n++] = (struct pr_attr){f[i].name, PV_TIME,
-						     f[i].value};
+			rows[n++] =
+			    (struct pr_attr){f[i].name, PV_TIME, f[i].value};
 	int formal = n;
 	memcpy(rows + n, r->attrs, sizeof *rows * (size_t)r->nattrs);
 	n += r->nattrs;
@@ -107,10 +107,11 @@ static void note(struct dot *g, const struct pr_record *r, const char *to)
 	if (!n)
 		return;
 	struct buf *b = &g->b;
-	buf_printf(b, "  ann%d [shape=note, color=gray, fontcolor=black, "
-		      "fontsize=10, label=<<TABLE cellpadding=\"0\" "
-		      "border=\"0\">",
-		   ++g->notes);
+	buf_printf(b,
+	           "  ann%d [shape=note, color=gray, fontcolor=black, "
+	           "fontsize=10, label=<<TABLE cellpadding=\"0\" "
+	           "border=\"0\">",
+	           ++g->notes);
 	for (int i = 0; i < n; i++) {
 		const char *uri = pr_expand(g->d, rows[i].name);
 		buf_puts(b, "\n    <TR>\n        <TD align=\"left\" href=\"");
@@ -131,9 +132,10 @@ static void note(struct dot *g, const struct pr_record *r, const char *to)
 		html(b, rows[i].value);
 		buf_puts(b, "</TD>\n    </TR>");
 	}
-	buf_printf(b, "\n    </TABLE>>];\n  ann%d -> %s [arrowhead=none, "
-		      "style=dashed, color=gray];\n",
-		   g->notes, to);
+	buf_printf(b,
+	           "\n    </TABLE>>];\n  ann%d -> %s [arrowhead=none, "
+	           "style=dashed, color=gray];\n",
+	           g->notes, to);
 }
 
 static const char *element_style(enum pr_kind k)
@@ -167,7 +169,7 @@ static const char *relation_style(enum pr_kind k)
 
 /* A node statement for the element record r. */
 static void element_node(struct dot *g, const char *name,
-			 const struct pr_record *r)
+                         const struct pr_record *r)
 {
 	const char *uri = pr_expand(g->d, r->id);
 	buf_printf(&g->b, "  %s [%s, URL=", name, element_style(r->kind));
@@ -192,9 +194,10 @@ static const char *node_of(struct dot *g, const char *id, bool target)
 	if (at >= 0 && g->ids[at])
 		return g->ids[at];
 	const char *name = arena_printf(g->a, "n%d", ++g->nodes);
-	buf_printf(&g->b, "  %s [shape=oval, style=filled, "
-			  "fillcolor=lightgray, color=dimgray, label=",
-		   name);
+	buf_printf(&g->b,
+	           "  %s [shape=oval, style=filled, "
+	           "fillcolor=lightgray, color=dimgray, label=",
+	           name);
 	quoted(&g->b, id);
 	buf_puts(&g->b, "];\n");
 	return name;
@@ -203,7 +206,8 @@ static const char *node_of(struct dot *g, const char *id, bool target)
 static void draw_relation(struct dot *g, const struct pr_record *r)
 {
 	struct buf *b = &g->b;
-	const char *from = node_of(g, r->a, false), *to = node_of(g, r->b, true);
+	const char *from = node_of(g, r->a, false),
+	           *to = node_of(g, r->b, true);
 	const char *label = pr_kind_name(r->kind);
 	const char *style = relation_style(r->kind);
 	/* starts and derivations have more than two element arguments */
@@ -211,13 +215,13 @@ static void draw_relation(struct dot *g, const struct pr_record *r)
 	bool extra = r->nattrs > 0 || (r->kind == PR_START && r->time);
 	if (!nary && !extra) {
 		buf_printf(b, "  %s -> %s [label=\"%s\", %s];\n", from, to,
-			   label, style);
+		           label, style);
 		return;
 	}
 	const char *bn = arena_printf(g->a, "b%d", ++g->bnodes);
 	buf_printf(b, "  %s [label=\"\", shape=point, color=gray];\n", bn);
-	buf_printf(b, "  %s -> %s [arrowhead=none, label=\"%s\", %s];\n",
-		   from, bn, label, style);
+	buf_printf(b, "  %s -> %s [arrowhead=none, label=\"%s\", %s];\n", from,
+	           bn, label, style);
 	buf_printf(b, "  %s -> %s [%s];\n", bn, to, style);
 	if (extra)
 		note(g, r, bn);
@@ -225,7 +229,7 @@ static void draw_relation(struct dot *g, const struct pr_record *r)
 
 /* DOT text -> picture bytes, in the arena; NULL when graphviz fails. */
 static char *render(struct arena *a, const char *dot, const char *format,
-		    size_t *len)
+                    size_t *len)
 {
 	static GVC_t *gvc;
 	if (!gvc)
@@ -251,8 +255,8 @@ static char *render(struct arena *a, const char *dot, const char *format,
 }
 
 void prov_write_picture(struct request *rq, const struct pr_doc *d,
-			const char *format, double aspect_ratio, double dpi,
-			bool show_attributes)
+                        const char *format, double aspect_ratio, double dpi,
+                        bool show_attributes)
 {
 	struct dot g = {.d = d, .a = rq->a};
 	g.ids = arena_alloc(rq->a, sizeof *g.ids * (size_t)(d->n + 1));
@@ -291,24 +295,24 @@ void prov_write_picture(struct request *rq, const struct pr_doc *d,
 	struct buf dot;
 	buf_init(&dot, rq->a);
 	buf_printf(&dot,
-		   "digraph G {\n  charset=\"utf-8\";\n  rankdir=BT;\n"
-		   "  ratio=%g;\n",
-		   aspect_ratio);
+	           "digraph G {\n  charset=\"utf-8\";\n  rankdir=BT;\n"
+	           "  ratio=%g;\n",
+	           aspect_ratio);
 	if (dpi > 0)
 		buf_printf(&dot, "  dpi=%g;\n", dpi);
 	/* a bitmap of a deep graph stretched to the ratio would take
 	 * gigabytes: no side beyond MAX_PIXELS */
 	if (!strcmp(format, "jpg"))
 		buf_printf(&dot, "  size=\"%g,%g\";\n",
-			   MAX_PIXELS / (dpi > 0 ? dpi : 96.0),
-			   MAX_PIXELS / (dpi > 0 ? dpi : 96.0));
+		           MAX_PIXELS / (dpi > 0 ? dpi : 96.0),
+		           MAX_PIXELS / (dpi > 0 ? dpi : 96.0));
 	/* Laying out thousands of nodes the careful way takes minutes: a
 	 * big graph is drawn with straight edges and short searches. */
 	if (g.big)
 		buf_printf(&dot,
-			   "  splines=line;\n  mclimit=0.1;\n  searchsize=10;\n"
-			   "  nslimit=%s;\n  nslimit1=%s;\n",
-			   g.huge ? "0.001" : "1", g.huge ? "0.001" : "1");
+		           "  splines=line;\n  mclimit=0.1;\n  searchsize=10;\n"
+		           "  nslimit=%s;\n  nslimit1=%s;\n",
+		           g.huge ? "0.001" : "1", g.huge ? "0.001" : "1");
 	buf_add(&dot, b->p, b->len);
 
 	size_t len = 0;
@@ -317,6 +321,7 @@ void prov_write_picture(struct request *rq, const struct pr_doc *d,
 		resp_detail(rq, 500, "Internal server error.");
 		return;
 	}
-	resp_text(rq, 200, !strcmp(format, "jpg") ? "image/jpeg" : "image/svg+xml",
-		  pic, len);
+	resp_text(rq, 200,
+	          !strcmp(format, "jpg") ? "image/jpeg" : "image/svg+xml", pic,
+	          len);
 }

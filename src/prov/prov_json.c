@@ -33,19 +33,21 @@ static struct json_object *record_json(const struct pr_record *r)
 	int nf = pr_formals(r, f);
 	for (int i = 0; i < nf; i++)
 		if (f[i].value)
-			json_object_object_add(o, f[i].name,
-					       json_object_new_string(f[i].value));
+			json_object_object_add(
+			    o, f[i].name, json_object_new_string(f[i].value));
 	for (int i = 0; i < r->nattrs;) {
 		int k = i + 1;
-		while (k < r->nattrs && !strcmp(r->attrs[k].name, r->attrs[i].name))
+		while (k < r->nattrs &&
+		       !strcmp(r->attrs[k].name, r->attrs[i].name))
 			k++;
 		if (k - i == 1) {
 			json_object_object_add(o, r->attrs[i].name,
-					       attr_value(&r->attrs[i]));
+			                       attr_value(&r->attrs[i]));
 		} else {
 			struct json_object *l = json_object_new_array();
 			for (int j = i; j < k; j++)
-				json_object_array_add(l, attr_value(&r->attrs[j]));
+				json_object_array_add(l,
+				                      attr_value(&r->attrs[j]));
 			json_object_object_add(o, r->attrs[i].name, l);
 		}
 		i = k;
@@ -59,7 +61,7 @@ void prov_write_json(struct request *rq, const struct pr_doc *d)
 	struct json_object *prefix = json_object_new_object();
 	for (int i = 0; i < d->nns; i++)
 		json_object_object_add(prefix, d->ns[i].prefix,
-				       json_object_new_string(d->ns[i].uri));
+		                       json_object_new_string(d->ns[i].uri));
 	json_object_object_add(top, "prefix", prefix);
 	int anon = 0;
 	for (int i = 0; i < d->n; i++) {
@@ -70,8 +72,8 @@ void prov_write_json(struct request *rq, const struct pr_doc *d)
 			group = json_object_new_object();
 			json_object_object_add(top, kind, group);
 		}
-		const char *id = r->id ? r->id
-				       : arena_printf(rq->a, "_:id%d", ++anon);
+		const char *id =
+		    r->id ? r->id : arena_printf(rq->a, "_:id%d", ++anon);
 		struct json_object *rec = record_json(r), *prev;
 		if (!json_object_object_get_ex(group, id, &prev)) {
 			json_object_object_add(group, id, rec);

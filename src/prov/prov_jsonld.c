@@ -10,42 +10,42 @@
 
 #include <string.h>
 
-#define PROV_NS "http://www.w3.org/ns/prov#"
+#define PROV_NS  "http://www.w3.org/ns/prov#"
 #define RDF_TYPE "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 /* The prefixes of the reference's output: rdflib's own bindings and the
  * two it learns from the document (foaf is taken, so the document's foaf
  * becomes foaf1). */
 static const struct pr_ns context[] = {
-	{"brick", "https://brickschema.org/schema/Brick#"},
-	{"csvw", "http://www.w3.org/ns/csvw#"},
-	{"dc", "http://purl.org/dc/elements/1.1/"},
-	{"dcam", "http://purl.org/dc/dcam/"},
-	{"dcat", "http://www.w3.org/ns/dcat#"},
-	{"dcmitype", "http://purl.org/dc/dcmitype/"},
-	{"dcterms", "http://purl.org/dc/terms/"},
-	{"doap", "http://usefulinc.com/ns/doap#"},
-	{"fair", PR_CENTRAL_URL "vocab/#"},
-	{"foaf", "http://xmlns.com/foaf/0.1/"},
-	{"foaf1", "http://xmlns.com/foaf/spec/#"},
-	{"odrl", "http://www.w3.org/ns/odrl/2/"},
-	{"org", "http://www.w3.org/ns/org#"},
-	{"owl", "http://www.w3.org/2002/07/owl#"},
-	{"prof", "http://www.w3.org/ns/dx/prof/"},
-	{"prov", PROV_NS},
-	{"qb", "http://purl.org/linked-data/cube#"},
-	{"rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"},
-	{"rdfs", "http://www.w3.org/2000/01/rdf-schema#"},
-	{"schema", "https://schema.org/"},
-	{"sh", "http://www.w3.org/ns/shacl#"},
-	{"skos", "http://www.w3.org/2004/02/skos/core#"},
-	{"sosa", "http://www.w3.org/ns/sosa/"},
-	{"ssn", "http://www.w3.org/ns/ssn/"},
-	{"time", "http://www.w3.org/2006/time#"},
-	{"vann", "http://purl.org/vocab/vann/"},
-	{"void", "http://rdfs.org/ns/void#"},
-	{"xml", "http://www.w3.org/XML/1998/namespace"},
-	{"xsd", "http://www.w3.org/2001/XMLSchema#"},
+    {"brick", "https://brickschema.org/schema/Brick#"},
+    {"csvw", "http://www.w3.org/ns/csvw#"},
+    {"dc", "http://purl.org/dc/elements/1.1/"},
+    {"dcam", "http://purl.org/dc/dcam/"},
+    {"dcat", "http://www.w3.org/ns/dcat#"},
+    {"dcmitype", "http://purl.org/dc/dcmitype/"},
+    {"dcterms", "http://purl.org/dc/terms/"},
+    {"doap", "http://usefulinc.com/ns/doap#"},
+    {"fair", PR_CENTRAL_URL "vocab/#"},
+    {"foaf", "http://xmlns.com/foaf/0.1/"},
+    {"foaf1", "http://xmlns.com/foaf/spec/#"},
+    {"odrl", "http://www.w3.org/ns/odrl/2/"},
+    {"org", "http://www.w3.org/ns/org#"},
+    {"owl", "http://www.w3.org/2002/07/owl#"},
+    {"prof", "http://www.w3.org/ns/dx/prof/"},
+    {"prov", PROV_NS},
+    {"qb", "http://purl.org/linked-data/cube#"},
+    {"rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"},
+    {"rdfs", "http://www.w3.org/2000/01/rdf-schema#"},
+    {"schema", "https://schema.org/"},
+    {"sh", "http://www.w3.org/ns/shacl#"},
+    {"skos", "http://www.w3.org/2004/02/skos/core#"},
+    {"sosa", "http://www.w3.org/ns/sosa/"},
+    {"ssn", "http://www.w3.org/ns/ssn/"},
+    {"time", "http://www.w3.org/2006/time#"},
+    {"vann", "http://purl.org/vocab/vann/"},
+    {"void", "http://rdfs.org/ns/void#"},
+    {"xml", "http://www.w3.org/XML/1998/namespace"},
+    {"xsd", "http://www.w3.org/2001/XMLSchema#"},
 };
 
 enum obj { O_IRI, O_STRING, O_TIME };
@@ -60,18 +60,20 @@ struct graph {
 	const struct pr_doc *d;
 	struct triple *t;
 	int n, cap;
+	struct json_object *seen; /* the triples stated, as a hashed set */
 	int bnodes;
 };
 
 static void add(struct graph *g, const char *s, const char *p, const char *o,
-		enum obj kind)
+                enum obj kind)
 {
 	if (!s || !p || !o)
 		return;
-	for (int i = 0; i < g->n; i++)
-		if (g->t[i].kind == kind && !strcmp(g->t[i].s, s) &&
-		    !strcmp(g->t[i].p, p) && !strcmp(g->t[i].o, o))
-			return;
+	const char *key =
+	    arena_printf(g->a, "%s\x1f%s\x1f%d\x1f%s", s, p, (int)kind, o);
+	if (json_object_object_get_ex(g->seen, key, NULL))
+		return;
+	json_object_object_add(g->seen, key, NULL);
 	if (g->n == g->cap) {
 		int cap = g->cap ? g->cap * 2 : 256;
 		struct triple *v = arena_alloc(g->a, sizeof *v * (size_t)cap);
@@ -122,32 +124,35 @@ static const char *role_of(const struct pr_record *r)
 static void relation(struct graph *g, const struct pr_record *r)
 {
 	static const char *direct[PR_NKINDS] = {
-		[PR_GENERATION] = "wasGeneratedBy",
-		[PR_USAGE] = "used",
-		[PR_START] = "wasStartedBy",
-		[PR_DERIVATION] = "wasDerivedFrom",
-		[PR_ATTRIBUTION] = "wasAttributedTo",
-		[PR_SPECIALIZATION] = "specializationOf",
+	    [PR_GENERATION] = "wasGeneratedBy",
+	    [PR_USAGE] = "used",
+	    [PR_START] = "wasStartedBy",
+	    [PR_DERIVATION] = "wasDerivedFrom",
+	    [PR_ATTRIBUTION] = "wasAttributedTo",
+	    [PR_SPECIALIZATION] = "specializationOf",
 	};
 	static const char *qualified[PR_NKINDS] = {
-		[PR_GENERATION] = "Generation", [PR_USAGE] = "Usage",
-		[PR_START] = "Start",		[PR_DERIVATION] = "Derivation",
-		[PR_ATTRIBUTION] = "Attribution",
+	    [PR_GENERATION] = "Generation",
+	    [PR_USAGE] = "Usage",
+	    [PR_START] = "Start",
+	    [PR_DERIVATION] = "Derivation",
+	    [PR_ATTRIBUTION] = "Attribution",
 	};
 	const char *s = iri(g, r->a), *o = iri(g, r->b);
 	const char *role = role_of(r);
 	bool extra = r->nattrs > 0 || (r->kind == PR_START && r->time);
 	/* usage and start only go direct when they say nothing more */
 	bool qualified_only = r->kind == PR_USAGE || r->kind == PR_START ||
-			      r->kind == PR_GENERATION ||
-			      r->kind == PR_DERIVATION;
+	                      r->kind == PR_GENERATION ||
+	                      r->kind == PR_DERIVATION;
 	if (!extra || !qualified_only)
 		add(g, s, prov(g, direct[r->kind]), o, O_IRI);
 	if (!extra || !qualified[r->kind])
 		return;
 	const char *bn = arena_printf(g->a, "_:b%d", ++g->bnodes);
-	add(g, s, prov(g, arena_printf(g->a, "qualified%s", qualified[r->kind])),
-	    bn, O_IRI);
+	add(g, s,
+	    prov(g, arena_printf(g->a, "qualified%s", qualified[r->kind])), bn,
+	    O_IRI);
 	add(g, bn, RDF_TYPE, prov(g, qualified[r->kind]), O_IRI);
 	if (qualified_only)
 		add(g, bn, prov(g, "entity"), o, O_IRI);
@@ -174,7 +179,7 @@ static const char *compact(struct graph *g, const char *uri)
 		if (strlen(context[i].uri) == n &&
 		    !strncmp(context[i].uri, uri, n))
 			return arena_printf(g->a, "%s:%s", context[i].prefix,
-					    cut + 1);
+			                    cut + 1);
 	return uri;
 }
 
@@ -184,19 +189,20 @@ static struct json_object *value(struct graph *g, const struct triple *t)
 		return json_object_new_string(t->o);
 	struct json_object *v = json_object_new_object();
 	if (t->kind == O_IRI) {
-		json_object_object_add(v, "@id",
-				       json_object_new_string(compact(g, t->o)));
+		json_object_object_add(
+		    v, "@id", json_object_new_string(compact(g, t->o)));
 	} else {
 		json_object_object_add(v, "@type",
-				       json_object_new_string("xsd:dateTime"));
-		json_object_object_add(v, "@value", json_object_new_string(t->o));
+		                       json_object_new_string("xsd:dateTime"));
+		json_object_object_add(v, "@value",
+		                       json_object_new_string(t->o));
 	}
 	return v;
 }
 
 /* Adds v under key, turning a single value into a list on the second. */
 static void put(struct json_object *node, const char *key,
-		struct json_object *v)
+                struct json_object *v)
 {
 	struct json_object *prev;
 	if (!json_object_object_get_ex(node, key, &prev)) {
@@ -215,6 +221,7 @@ static void put(struct json_object *node, const char *key,
 void prov_write_jsonld(struct request *rq, const struct pr_doc *d)
 {
 	struct graph g = {.a = rq->a, .d = d};
+	g.seen = json_object_new_object();
 	for (int i = 0; i < d->n; i++) {
 		if (pr_is_element(d->recs[i].kind))
 			element(&g, &d->recs[i]);
@@ -226,29 +233,31 @@ void prov_write_jsonld(struct request *rq, const struct pr_doc *d)
 	struct json_object *ctx = json_object_new_object();
 	for (size_t i = 0; i < sizeof context / sizeof context[0]; i++)
 		json_object_object_add(ctx, context[i].prefix,
-				       json_object_new_string(context[i].uri));
+		                       json_object_new_string(context[i].uri));
 	json_object_object_add(top, "@context", ctx);
+	/* one node per subject, in the order subjects first occur */
 	struct json_object *nodes = json_object_new_array();
-	bool *done = arena_alloc(rq->a, sizeof *done * (size_t)(g.n + 1));
+	struct json_object *by_subject = json_object_new_object();
 	for (int i = 0; i < g.n; i++) {
-		if (done[i])
-			continue;
-		struct json_object *node = json_object_new_object();
-		json_object_object_add(
-			node, "@id", json_object_new_string(compact(&g, g.t[i].s)));
-		for (int k = i; k < g.n; k++) {
-			const struct triple *t = &g.t[k];
-			if (done[k] || strcmp(t->s, g.t[i].s))
-				continue;
-			done[k] = true;
-			if (!strcmp(t->p, RDF_TYPE))
-				put(node, "@type",
-				    json_object_new_string(compact(&g, t->o)));
-			else
-				put(node, compact(&g, t->p), value(&g, t));
+		const struct triple *t = &g.t[i];
+		struct json_object *node;
+		if (!json_object_object_get_ex(by_subject, t->s, &node)) {
+			node = json_object_new_object();
+			json_object_object_add(
+			    node, "@id",
+			    json_object_new_string(compact(&g, t->s)));
+			json_object_array_add(nodes, node);
+			json_object_object_add(by_subject, t->s,
+			                       json_object_get(node));
 		}
-		json_object_array_add(nodes, node);
+		if (!strcmp(t->p, RDF_TYPE))
+			put(node, "@type",
+			    json_object_new_string(compact(&g, t->o)));
+		else
+			put(node, compact(&g, t->p), value(&g, t));
 	}
+	json_object_put(by_subject);
+	json_object_put(g.seen);
 	json_object_object_add(top, "@graph", nodes);
 
 	struct buf b;

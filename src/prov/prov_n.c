@@ -41,7 +41,7 @@ void prov_write_provn(struct request *rq, const struct pr_doc *d)
 	buf_puts(&b, "document");
 	for (int i = 0; i < d->nns; i++)
 		buf_printf(&b, "\n  prefix %s <%s>", d->ns[i].prefix,
-			   d->ns[i].uri);
+		           d->ns[i].uri);
 	buf_puts(&b, "\n  ");
 	for (int i = 0; i < d->n; i++) {
 		const struct pr_record *r = &d->recs[i];
@@ -55,7 +55,7 @@ void prov_write_provn(struct request *rq, const struct pr_doc *d)
 		}
 		for (int k = 0; k < nf; k++) {
 			buf_printf(&b, "%s%s", first ? "" : ", ",
-				   f[k].value ? f[k].value : "-");
+			           f[k].value ? f[k].value : "-");
 			first = false;
 		}
 		if (r->nattrs) {
@@ -71,5 +71,5 @@ void prov_write_provn(struct request *rq, const struct pr_doc *d)
 	}
 	buf_puts(&b, "\nendDocument");
 	resp_text(rq, 200, "text/provenance-notation; charset=utf8", b.p,
-		  b.len);
+	          b.len);
 }

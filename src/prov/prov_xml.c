@@ -19,7 +19,8 @@ static void put_escaped(struct buf *b, const char *s, bool in_attr)
 		if (c >= 0x80) {
 			int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
 			c &= more == 3 ? 0x07 : more == 2 ? 0x0f : 0x1f;
-			for (int i = 1; i <= more && (p[i] & 0xc0) == 0x80; i++) {
+			for (int i = 1; i <= more && (p[i] & 0xc0) == 0x80;
+			     i++) {
 				c = (c << 6) | (p[i] & 0x3f);
 				len++;
 			}
@@ -44,7 +45,7 @@ static void put_escaped(struct buf *b, const char *s, bool in_attr)
 static int rank(const char *name)
 {
 	static const char *first[] = {"prov:label", "prov:location",
-				      "prov:role", "prov:type", "prov:value"};
+	                              "prov:role", "prov:type", "prov:value"};
 	for (int i = 0; i < 5; i++)
 		if (!strcmp(name, first[i]))
 			return i;
@@ -62,7 +63,7 @@ static int by_order(const void *x, const void *y)
 }
 
 static void child(struct buf *b, const char *name, const char *xsi_type,
-		  const char *text)
+                  const char *text)
 {
 	buf_printf(b, "    <%s", name);
 	if (xsi_type)
@@ -82,9 +83,10 @@ void prov_write_xml(struct request *rq, const struct pr_doc *d)
 		put_escaped(&b, d->ns[i].uri, true);
 		buf_putc(&b, '"');
 	}
-	buf_puts(&b, " xmlns:prov=\"http://www.w3.org/ns/prov#\""
-		     " xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\""
-		     " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"");
+	buf_puts(&b,
+	         " xmlns:prov=\"http://www.w3.org/ns/prov#\""
+	         " xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\""
+	         " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"");
 	if (!d->n) {
 		buf_puts(&b, "/>\n");
 		resp_text(rq, 200, "text/xml; charset=utf8", b.p, b.len);
@@ -115,13 +117,14 @@ void prov_write_xml(struct request *rq, const struct pr_doc *d)
 			if (f[k].time) {
 				child(&b, f[k].name, NULL, f[k].value);
 			} else {
-				buf_printf(&b, "    <%s prov:ref=\"", f[k].name);
+				buf_printf(&b, "    <%s prov:ref=\"",
+				           f[k].name);
 				put_escaped(&b, f[k].value, true);
 				buf_puts(&b, "\"/>\n");
 			}
 		}
 		struct pr_attr *sorted = arena_alloc(
-			rq->a, sizeof *sorted * (size_t)(r->nattrs + 1));
+		    rq->a, sizeof *sorted * (size_t)(r->nattrs + 1));
 		if (r->nattrs)
 			memcpy(sorted, r->attrs,
 			       sizeof *sorted * (size_t)r->nattrs);
@@ -131,7 +134,7 @@ void prov_write_xml(struct request *rq, const struct pr_doc *d)
 			child(&b, a->name,
 			      a->type == PV_QNAME  ? "xsd:QName"
 			      : a->type == PV_TIME ? "xsd:dateTime"
-						   : NULL,
+			                           : NULL,
 			      a->value);
 		}
 		buf_printf(&b, "  </prov:%s>\n", kind);

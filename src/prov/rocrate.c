@@ -10,16 +10,17 @@
 #include "prov/jsonw.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <zip.h>
 
-#define CLI_URL "https://github.com/FAIRDataPipeline/FAIR-CLI"
-#define CC0_URL "https://creativecommons.org/publicdomain/zero/1.0/"
+#define CLI_URL  "https://github.com/FAIRDataPipeline/FAIR-CLI"
+#define CC0_URL  "https://creativecommons.org/publicdomain/zero/1.0/"
 #define CCBY_URL "https://creativecommons.org/licenses/by/4.0/"
-#define PROFILE "https://w3id.org/ro/crate/1.1"
+#define PROFILE  "https://w3id.org/ro/crate/1.1"
 
 struct entity {
 	const char *id;
@@ -51,8 +52,7 @@ static struct json_object *ref(const char *id)
 	return o;
 }
 
-static void set(struct crate *c, int at, const char *key,
-		struct json_object *v)
+static void set(struct crate *c, int at, const char *key, struct json_object *v)
 {
 	json_object_object_add(c->e[at].props, key, v);
 }
@@ -84,10 +84,10 @@ static struct json_object *props(const char *id, const char *type)
 /* Adds (or replaces in place) an entity; a data entity that is new joins
  * the root's hasPart. Returns its index. */
 static int add(struct crate *c, struct json_object *p, bool data,
-	       const char *file)
+               const char *file)
 {
-	const char *id = json_object_get_string(
-		json_object_object_get(p, "@id"));
+	const char *id =
+	    json_object_get_string(json_object_object_get(p, "@id"));
 	int at = find(c, id);
 	if (at >= 0) {
 		json_object_put(c->e[at].props);
@@ -106,7 +106,8 @@ static int add(struct crate *c, struct json_object *p, bool data,
 	c->e[c->n] = (struct entity){arena_strdup(c->a, id), p, file};
 	if (data) {
 		struct json_object *parts;
-		if (!json_object_object_get_ex(c->e[0].props, "hasPart", &parts)) {
+		if (!json_object_object_get_ex(c->e[0].props, "hasPart",
+		                               &parts)) {
 			parts = json_object_new_array();
 			json_object_object_add(c->e[0].props, "hasPart", parts);
 		}
@@ -123,9 +124,10 @@ static bool is_url(const char *s)
 	    !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
 		return false;
 	for (const char *p = s; p < colon; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789+-.",
-			    *p))
+		if (!strchr(
+		        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		        "0123456789+-.",
+		        *p))
 			return false;
 	const char *rest = colon + 1;
 	if (rest[0] == '/' && rest[1] == '/')
@@ -139,33 +141,65 @@ static const char *basename_of(const char *s)
 	return slash ? slash + 1 : s;
 }
 
+/* The system's table of MIME types, read once per process: "type ext
+ * ext..." lines. */
+struct mime {
+	char *ext, *type;
+};
+
+static const struct mime *system_mimes(int *n)
+{
+	static struct mime *table;
+	static int count = -1;
+	if (count >= 0) {
+		*n = count;
+		return table;
+	}
+	count = 0;
+	FILE *f = fopen("/etc/mime.types", "r");
+	int cap = 0;
+	char line[1024];
+	while (f && fgets(line, sizeof line, f)) {
+		char *save, *type = strtok_r(line, " \t\r\n", &save);
+		if (!type || *type == '#')
+			continue;
+		for (char *w; (w = strtok_r(NULL, " \t\r\n", &save));) {
+			if (count == cap) {
+				cap = cap ? cap * 2 : 256;
+				struct mime *t =
+				    realloc(table, sizeof *t * (size_t)cap);
+				if (!t)
+					break;
+				table = t;
+			}
+			table[count].ext = strdup(w);
+			table[count].type = strdup(type);
+			if (table[count].ext && table[count].type)
+				count++;
+		}
+	}
+	if (f)
+		fclose(f);
+	*n = count;
+	return table;
+}
+
 /* The MIME type Python's mimetypes module gives ".ext": the system's
  * table (the last line naming it wins), then a few built-in ones, else the
  * extension itself. */
-static const char *mime_type(struct arena *a, const char *ext)
+static const char *mime_type(const char *ext)
 {
 	static const char *builtin[][2] = {
-		{"csv", "text/csv"},	      {"h5", "application/x-hdf5"},
-		{"json", "application/json"}, {"nc", "application/x-netcdf"},
-		{"py", "text/x-python"},      {"txt", "text/plain"},
-		{"xml", "text/xml"},	      {"zip", "application/zip"},
+	    {"csv", "text/csv"},          {"h5", "application/x-hdf5"},
+	    {"json", "application/json"}, {"nc", "application/x-netcdf"},
+	    {"py", "text/x-python"},      {"txt", "text/plain"},
+	    {"xml", "text/xml"},          {"zip", "application/zip"},
 	};
-	const char *found = NULL;
-	FILE *f = fopen("/etc/mime.types", "r");
-	if (f) {
-		char line[1024];
-		while (fgets(line, sizeof line, f)) {
-			char *save, *type = strtok_r(line, " \t\r\n", &save);
-			if (!type || *type == '#')
-				continue;
-			for (char *w; (w = strtok_r(NULL, " \t\r\n", &save));)
-				if (!strcmp(w, ext))
-					found = arena_strdup(a, type);
-		}
-		fclose(f);
-	}
-	if (found)
-		return found;
+	int n;
+	const struct mime *t = system_mimes(&n);
+	for (int i = n - 1; i >= 0; i--)
+		if (!strcmp(t[i].ext, ext))
+			return t[i].type;
 	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
 		if (!strcmp(builtin[i][0], ext))
 			return builtin[i][1];
@@ -174,35 +208,50 @@ static const char *mime_type(struct arena *a, const char *ext)
 
 /* ---- the entities ---- */
 
+/* Whether list holds a reference to the same "@id" as r. */
+static bool has_ref(struct json_object *list, struct json_object *r)
+{
+	const char *id =
+	    json_object_get_string(json_object_object_get(r, "@id"));
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *e = json_object_array_get_idx(list, i);
+		if (!strcmp(id, json_object_get_string(
+		                    json_object_object_get(e, "@id"))))
+			return true;
+	}
+	return false;
+}
+
 static void licences(struct crate *c, int at, const struct pv_object *o,
-		     bool root)
+                     bool root)
 {
 	struct json_object *list = json_object_new_array();
 	for (int i = 0; i < o->nlicences; i++) {
 		const struct pv_note *l = &o->licences[i];
 		const char *id = l->identifier
-					 ? l->identifier
-					 : arena_printf(c->a, "%sapi/license/%lld",
-							c->url, l->id);
+		                     ? l->identifier
+		                     : arena_printf(c->a, "%sapi/license/%lld",
+		                                    c->url, l->id);
 		struct json_object *p = props(id, "CreativeWork");
-		json_object_object_add(p, "description",
-				       str_or_null(l->text));
+		json_object_object_add(p, "description", str_or_null(l->text));
 		json_object_object_add(p, "identifier",
-				       json_object_new_string(id));
-		json_object_object_add(
-			p, "name",
-			json_object_new_string(
-				arena_printf(c->a, "license %lld", l->id)));
+		                       json_object_new_string(id));
+		json_object_object_add(p, "name",
+		                       json_object_new_string(arena_printf(
+		                           c->a, "license %lld", l->id)));
 		add(c, p, false, NULL);
 		json_object_array_add(list, ref(id));
 	}
 	if (root) {
-		/* the root gathers the licences of every product */
+		/* the root gathers the licences of every product, once */
 		int n = (int)json_object_array_length(list);
-		for (int i = 0; i < n; i++)
-			json_object_array_add(
-				c->root_licences,
-				json_object_get(json_object_array_get_idx(list, i)));
+		for (int i = 0; i < n; i++) {
+			struct json_object *r =
+			    json_object_array_get_idx(list, i);
+			if (!has_ref(c->root_licences, r))
+				json_object_array_add(c->root_licences,
+				                      json_object_get(r));
+		}
 		json_object_put(list);
 		return;
 	}
@@ -227,11 +276,11 @@ static void authors(struct crate *c, int at, const struct pv_object *o)
 	struct json_object *list = json_object_new_array();
 	for (int i = 0; i < o->authors.n; i++) {
 		const struct pv_author *au =
-			pv_author_at(c->g, (int)o->authors.v[i]);
+		    pv_author_at(c->g, (int)o->authors.v[i]);
 		const char *id = au->identifier
-					 ? au->identifier
-					 : arena_printf(c->a, "%sapi/author/%lld",
-							c->url, au->id);
+		                     ? au->identifier
+		                     : arena_printf(c->a, "%sapi/author/%lld",
+		                                    c->url, au->id);
 		person(c, id, au->name);
 		json_object_array_add(list, ref(id));
 	}
@@ -241,7 +290,7 @@ static void authors(struct crate *c, int at, const struct pv_object *o)
 /* Where an object's file is: a local path with the crate path it takes,
  * or the registry's record of the location (no crate path). */
 static const char *locate(struct crate *c, const struct pv_object *o,
-			  const char *dir, const char **dest)
+                          const char *dir, const char **dest)
 {
 	*dest = NULL;
 	if (!o->location_id) /* the reference fails here; name the object */
@@ -250,20 +299,20 @@ static const char *locate(struct crate *c, const struct pv_object *o,
 	if (o->public_ && file) {
 		const char *s = file + 5;
 		const char *end = strstr(s, "file:");
-		const char *path = arena_strndup(
-			c->a, s, end ? (size_t)(end - s) : strlen(s));
+		const char *path =
+		    arena_strndup(c->a, s, end ? (size_t)(end - s) : strlen(s));
 		*dest = arena_printf(c->a, "%s%s", dir, basename_of(path));
 		return path;
 	}
 	return arena_printf(c->a, "%sapi/storage_location/%lld", c->url,
-			    o->location_id);
+	                    o->location_id);
 }
 
 static int file_entity(struct crate *c, const char *source, const char *dest,
-		       struct json_object *p)
+                       struct json_object *p)
 {
-	const char *id = dest ? dest
-			      : (is_url(source) ? source : basename_of(source));
+	const char *id =
+	    dest ? dest : (is_url(source) ? source : basename_of(source));
 	struct json_object *full = props(id, "File");
 	json_object_object_foreach(p, k, v)
 	{
@@ -274,26 +323,26 @@ static int file_entity(struct crate *c, const char *source, const char *dest,
 }
 
 static int local_product(struct crate *c, const struct pv_product *dp,
-			 bool output)
+                         bool output)
 {
 	const struct pv_object *o = pv_object(c->g, dp->object);
 	const char *dest;
 	const char *source =
-		locate(c, o, output ? "outputs/" : "inputs/data/", &dest);
+	    locate(c, o, output ? "outputs/" : "inputs/data/", &dest);
 	struct json_object *p = json_object_new_object();
 	json_object_object_add(p, "name", str_or_null(dp->name));
 	if (o->extension)
 		json_object_object_add(
-			p, "encodingFormat",
-			json_object_new_string(mime_type(c->a, o->extension)));
+		    p, "encodingFormat",
+		    json_object_new_string(mime_type(o->extension)));
 	if (o->hash) {
 		json_object_object_add(p, "sha1",
-				       json_object_new_string(o->hash));
+		                       json_object_new_string(o->hash));
 		c->sha1 = true;
 	}
 	if (o->description)
 		json_object_object_add(p, "description",
-				       json_object_new_string(o->description));
+		                       json_object_new_string(o->description));
 	return file_entity(c, source, dest, p);
 }
 
@@ -305,34 +354,34 @@ static int external_file(struct crate *c, const struct pv_external *e)
 	char *t = strchr(date, 'T');
 	if (t)
 		*t = ' '; /* str() of the date, not isoformat() */
-	json_object_object_add(p, "datePublished", json_object_new_string(date));
+	json_object_object_add(p, "datePublished",
+	                       json_object_new_string(date));
 	if (e->description && *e->description)
 		json_object_object_add(p, "description",
-				       json_object_new_string(e->description));
+		                       json_object_new_string(e->description));
 	const char *source = e->identifier && *e->identifier ? e->identifier
-			     : e->alt			       ? e->alt
-							       : "";
+	                     : e->alt                        ? e->alt
+	                                                     : "";
 	return file_entity(c, source, NULL, p);
 }
 
 /* A product made from an external object: the making, as an action. */
 static int extraction(struct crate *c, const struct pv_product *dp,
-		      const struct pv_external *e)
+                      const struct pv_external *e)
 {
 	const char *id =
-		arena_printf(c->a, "%sapi/data_extraction/%lld", c->url, dp->id);
+	    arena_printf(c->a, "%sapi/data_extraction/%lld", c->url, dp->id);
 	struct json_object *action = props(id, "CreateAction");
+	json_object_object_add(action, "name",
+	                       json_object_new_string(arena_printf(
+	                           c->a, "data extraction %lld", dp->id)));
 	json_object_object_add(
-		action, "name",
-		json_object_new_string(
-			arena_printf(c->a, "data extraction %lld", dp->id)));
+	    action, "startTime",
+	    json_object_new_string(pv_isoformat(c->a, dp->last_updated)));
 	json_object_object_add(
-		action, "startTime",
-		json_object_new_string(pv_isoformat(c->a, dp->last_updated)));
-	json_object_object_add(
-		action, "description",
-		json_object_new_string(
-			"import/extract data from an external source"));
+	    action, "description",
+	    json_object_new_string(
+	        "import/extract data from an external source"));
 	int made = local_product(c, dp, false);
 	json_object_object_add(action, "result", ref(c->e[made].id));
 	int from = external_file(c, e);
@@ -361,7 +410,7 @@ static int product(struct crate *c, const struct pv_product *dp, bool output)
 }
 
 static void products_of(struct crate *c, const struct pv_io *io, int n,
-			bool output, struct json_object *list)
+                        bool output, struct json_object *list)
 {
 	for (int i = 0; i < n; i++) {
 		const struct pv_object *o = pv_object(c->g, io[i].object);
@@ -369,7 +418,7 @@ static void products_of(struct crate *c, const struct pv_io *io, int n,
 			continue;
 		for (int k = 0; k < o->products.n; k++) {
 			const struct pv_product *p =
-				pv_product(c->g, o->products.v[k]);
+			    pv_product(c->g, o->products.v[k]);
 			if (!p)
 				continue;
 			/* product() may grow c->e: index it afterwards */
@@ -385,24 +434,24 @@ static int software(struct crate *c, long long object, const char *kind)
 	if (!o)
 		return -1;
 	const char *dest;
-	const char *source = locate(
-		c, o, arena_printf(c->a, "inputs/%s/", kind), &dest);
+	const char *source =
+	    locate(c, o, arena_printf(c->a, "inputs/%s/", kind), &dest);
 	struct json_object *p = json_object_new_object();
 	struct json_object *types = json_object_new_array();
 	json_object_array_add(types, json_object_new_string("File"));
 	json_object_array_add(types,
-			      json_object_new_string("SoftwareSourceCode"));
+	                      json_object_new_string("SoftwareSourceCode"));
 	json_object_object_add(p, "@type", types);
-	json_object_object_add(
-		p, "name",
-		json_object_new_string(basename_of(o->location ? o->location
-							       : "None")));
+	json_object_object_add(p, "name",
+	                       json_object_new_string(basename_of(
+	                           o->location ? o->location : "None")));
 	int at = file_entity(c, source, dest, p);
 	if (o->description)
-		set(c, at, "description", json_object_new_string(o->description));
+		set(c, at, "description",
+		    json_object_new_string(o->description));
 	if (o->extension)
 		set(c, at, "encodingFormat",
-		    json_object_new_string(mime_type(c->a, o->extension)));
+		    json_object_new_string(mime_type(o->extension)));
 	if (o->hash) {
 		set(c, at, "sha1", json_object_new_string(o->hash));
 		c->sha1 = true;
@@ -419,25 +468,24 @@ static const char *code_repo(struct crate *c, long long object)
 		return NULL;
 	const char *url = o->location ? o->location : "None";
 	const char *id = strchr(url, '#') || is_url(url)
-				 ? url
-				 : arena_printf(c->a, "#%s", url);
+	                     ? url
+	                     : arena_printf(c->a, "#%s", url);
 	struct json_object *p = props(id, "SoftwareApplication");
 	json_object_object_add(p, "url", json_object_new_string(url));
 	if (o->release_id) {
-		json_object_object_add(p, "name",
-				       str_or_null(o->release_name));
+		json_object_object_add(p, "name", str_or_null(o->release_name));
 		json_object_object_add(p, "version",
-				       str_or_null(o->release_version));
+		                       str_or_null(o->release_version));
 	}
 	/* the authors are added before the release itself */
 	struct json_object *list = json_object_new_array();
 	for (int i = 0; i < o->authors.n; i++) {
 		const struct pv_author *au =
-			pv_author_at(c->g, (int)o->authors.v[i]);
+		    pv_author_at(c->g, (int)o->authors.v[i]);
 		const char *aid = au->identifier
-					  ? au->identifier
-					  : arena_printf(c->a, "%sapi/author/%lld",
-							 c->url, au->id);
+		                      ? au->identifier
+		                      : arena_printf(c->a, "%sapi/author/%lld",
+		                                     c->url, au->id);
 		person(c, aid, au->name);
 		json_object_array_add(list, ref(aid));
 	}
@@ -448,31 +496,29 @@ static const char *code_repo(struct crate *c, long long object)
 
 /* The code run's action; result is the product it is met through. */
 static int run_action(struct crate *c, const struct pv_run *run,
-		      const char *result)
+                      const char *result)
 {
-	const char *id = arena_printf(c->a, "%sapi/code_run/%lld", c->url,
-				      run->id);
+	const char *id =
+	    arena_printf(c->a, "%sapi/code_run/%lld", c->url, run->id);
 	struct json_object *p = props(id, "CreateAction");
+	json_object_object_add(p, "name",
+	                       json_object_new_string(arena_printf(
+	                           c->a, "code run %lld", run->id)));
 	json_object_object_add(
-		p, "name",
-		json_object_new_string(
-			arena_printf(c->a, "code run %lld", run->id)));
-	json_object_object_add(
-		p, "startTime",
-		json_object_new_string(pv_isoformat(c->a, run->run_date)));
-	json_object_object_add(p, "description",
-			       str_or_null(run->description));
+	    p, "startTime",
+	    json_object_new_string(pv_isoformat(c->a, run->run_date)));
+	json_object_object_add(p, "description", str_or_null(run->description));
 	int at = add(c, p, false, NULL);
 	const char *agent;
 	if (run->ua_author) {
 		agent = run->ua_identifier
-				? run->ua_identifier
-				: arena_printf(c->a, "%sapi/author/%lld", c->url,
-					       run->ua_author);
+		            ? run->ua_identifier
+		            : arena_printf(c->a, "%sapi/author/%lld", c->url,
+		                           run->ua_author);
 		person(c, agent, run->ua_name);
 	} else {
-		agent = arena_printf(c->a, "%sapi/users/%lld", c->url,
-				     run->user);
+		agent =
+		    arena_printf(c->a, "%sapi/users/%lld", c->url, run->user);
 		person(c, agent, run->user_name);
 	}
 	at = find(c, id);
@@ -504,7 +550,7 @@ static void run_inputs(struct crate *c, const struct pv_run *run, int at)
 }
 
 static void from_product(struct crate *c, const struct pv_product *dp,
-			 bool output)
+                         bool output)
 {
 	int at = product(c, dp, output);
 	const char *result = c->e[at].id;
@@ -535,7 +581,7 @@ static const char *now_local(struct arena *a)
 	char s[64];
 	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm);
 	return tv.tv_usec ? arena_printf(a, "%s.%06ld", s, (long)tv.tv_usec)
-			  : arena_strdup(a, s);
+	                  : arena_strdup(a, s);
 }
 
 static const char *now_utc(struct arena *a)
@@ -549,11 +595,11 @@ static const char *now_utc(struct arena *a)
 }
 
 static void licence_entity(struct crate *c, const char *url,
-			   const char *description, const char *name)
+                           const char *description, const char *name)
 {
 	struct json_object *p = props(url, "CreativeWork");
 	json_object_object_add(p, "description",
-			       json_object_new_string(description));
+	                       json_object_new_string(description));
 	json_object_object_add(p, "identifier", json_object_new_string(url));
 	json_object_object_add(p, "name", json_object_new_string(name));
 	add(c, p, false, NULL);
@@ -564,9 +610,10 @@ static void build(struct crate *c)
 	const struct pv_graph *g = c->g;
 	struct json_object *root = props("./", "Dataset");
 	json_object_object_add(root, "datePublished",
-			       json_object_new_string(now_utc(c->a)));
+	                       json_object_new_string(now_utc(c->a)));
 	add(c, root, false, NULL);
-	struct json_object *meta = props("ro-crate-metadata.json", "CreativeWork");
+	struct json_object *meta =
+	    props("ro-crate-metadata.json", "CreativeWork");
 	json_object_object_add(meta, "conformsTo", ref(PROFILE));
 	json_object_object_add(meta, "about", ref("./"));
 	add(c, meta, false, NULL);
@@ -580,10 +627,10 @@ static void build(struct crate *c)
 		run = pv_run(g, g->root);
 		set(c, 0, "name",
 		    json_object_new_string(arena_printf(
-			    c->a, "RO Crate for code run %lld", run->id)));
+		        c->a, "RO Crate for code run %lld", run->id)));
 		for (int i = 0; i < run->noutputs; i++) {
 			const struct pv_object *o =
-				pv_object(g, run->outputs[i].object);
+			    pv_object(g, run->outputs[i].object);
 			if (o)
 				licences(c, 0, o, true);
 		}
@@ -591,24 +638,25 @@ static void build(struct crate *c)
 		dp = pv_product(g, g->root);
 		set(c, 0, "name",
 		    json_object_new_string(
-			    arena_printf(c->a, "RO Crate for %s", dp->name)));
+		        arena_printf(c->a, "RO Crate for %s", dp->name)));
 		licences(c, 0, pv_object(g, dp->object), true);
 	}
 	size_t nl = json_object_array_length(c->root_licences);
 	if (nl == 1)
 		set(c, 0, "license",
-		    json_object_get(json_object_array_get_idx(c->root_licences, 0)));
+		    json_object_get(
+		        json_object_array_get_idx(c->root_licences, 0)));
 	else if (nl > 1)
 		set(c, 0, "license", json_object_get(c->root_licences));
 	json_object_put(c->root_licences);
 	if (!nl) {
 		licence_entity(c, CCBY_URL, "Attribution 4.0 International",
-			       "CC BY 4.0");
+		               "CC BY 4.0");
 		set(c, 0, "license", ref(CCBY_URL));
 	}
 	licence_entity(c, CC0_URL,
-		       "CC0 1.0 Universal (CC0 1.0) Public Domain Dedication",
-		       "CC0 Public Domain Dedication");
+	               "CC0 1.0 Universal (CC0 1.0) Public Domain Dedication",
+	               "CC0 Public Domain Dedication");
 	set(c, 1, "license", ref(CC0_URL));
 
 	if (run)
@@ -629,9 +677,9 @@ static struct json_object *metadata(struct crate *c)
 		struct json_object *terms = json_object_new_object();
 		json_object_array_add(l, ctx);
 		json_object_object_add(
-			terms, "sha1",
-			json_object_new_string(
-				"https://w3id.org/ro/terms/workflow-run#sha1"));
+		    terms, "sha1",
+		    json_object_new_string(
+		        "https://w3id.org/ro/terms/workflow-run#sha1"));
 		json_object_array_add(l, terms);
 		ctx = l;
 	}
@@ -654,7 +702,7 @@ static void add_dirs(zip_t *z, struct arena *a, const char *path)
 }
 
 static void write_zip(struct request *rq, struct crate *c,
-		      struct json_object *meta)
+                      struct json_object *meta)
 {
 	struct buf text;
 	buf_init(&text, rq->a);
@@ -710,7 +758,7 @@ static void write_zip(struct request *rq, struct crate *c,
 }
 
 void rocrate_write(struct request *rq, const struct pv_graph *g,
-		   const char *registry_url, enum rc_format format)
+                   const char *registry_url, enum rc_format format)
 {
 	struct crate c = {.a = rq->a, .g = g, .url = registry_url};
 	build(&c);
@@ -727,7 +775,7 @@ void rocrate_write(struct request *rq, const struct pv_graph *g,
 		jw_write(&b, meta, &JW_PYTHON);
 		json_object_put(meta);
 		resp_text(rq, 200, "application/ld+json; charset=utf8", b.p,
-			  b.len);
+		          b.len);
 		return;
 	}
 	write_zip(rq, &c, meta);

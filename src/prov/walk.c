@@ -139,7 +139,7 @@ char *pv_join_location(struct arena *a, const char *root, const char *path)
 	if (*path == '/' || rl == 0)
 		return arena_strdup(a, path);
 	return arena_printf(a, "%s%s%s", root, root[rl - 1] == '/' ? "" : "/",
-			    path);
+	                    path);
 }
 
 char *pv_isoformat(struct arena *a, const char *t)
@@ -173,7 +173,7 @@ static bool flag(const struct pv_rows *r, int row, int col)
 /* ---- asking the source ---- */
 
 static bool ask(struct pv_graph *g, const struct pv_source *src,
-		enum pv_query q, const struct pv_ids *ids, struct pv_rows *out)
+                enum pv_query q, const struct pv_ids *ids, struct pv_rows *out)
 {
 	memset(out, 0, sizeof *out);
 	if (!ids->n)
@@ -184,7 +184,7 @@ static bool ask(struct pv_graph *g, const struct pv_source *src,
 
 /* product rows: key, id, object, name, version, namespace, last_updated */
 static void read_products(struct pv_graph *g, const struct pv_rows *r,
-			  bool by_object)
+                          bool by_object)
 {
 	for (int i = 0; i < r->n; i++) {
 		long long id = num(r, i, 1);
@@ -210,7 +210,7 @@ static void read_products(struct pv_graph *g, const struct pv_rows *r,
 }
 
 static bool load_root_product(struct pv_graph *g, const struct pv_source *src,
-			      long long id)
+                              long long id)
 {
 	struct pv_ids ids = {0};
 	struct pv_rows r;
@@ -224,13 +224,12 @@ static bool load_root_product(struct pv_graph *g, const struct pv_source *src,
 /* run rows: key, run_date, description, updated_by, full name, author id,
  * author name, author identifier, code_repo, model_config, script */
 static bool load_runs(struct pv_graph *g, const struct pv_source *src,
-		      const struct pv_ids *want, bool outputs)
+                      const struct pv_ids *want, bool outputs)
 {
 	struct pv_ids missing = {0}, noio = {0}, noout = {0};
 	struct pv_rows r;
 	for (int i = 0; i < want->n; i++)
-		if (!pv_run(g, want->v[i]) &&
-		    !pv_ids_has(&missing, want->v[i]))
+		if (!pv_run(g, want->v[i]) && !pv_ids_has(&missing, want->v[i]))
 			pv_ids_add(g->a, &missing, want->v[i]);
 	if (!ask(g, src, PQ_RUNS, &missing, &r))
 		return false;
@@ -264,7 +263,7 @@ static bool load_runs(struct pv_graph *g, const struct pv_source *src,
 	for (int pass = 0; pass < 2; pass++) {
 		const struct pv_ids *ids = pass ? &noout : &noio;
 		if (!ask(g, src, pass ? PQ_RUN_OUTPUTS : PQ_RUN_INPUTS, ids,
-			 &r))
+		         &r))
 			return false;
 		for (int k = 0; k < ids->n; k++) {
 			struct pv_run *run = pv_run(g, ids->v[k]);
@@ -272,7 +271,7 @@ static bool load_runs(struct pv_graph *g, const struct pv_source *src,
 			for (int i = 0; i < r.n; i++)
 				n += num(&r, i, 0) == run->id;
 			struct pv_io *io =
-				arena_alloc(g->a, sizeof *io * (size_t)(n + 1));
+			    arena_alloc(g->a, sizeof *io * (size_t)(n + 1));
 			n = 0;
 			for (int i = 0; i < r.n; i++) {
 				if (num(&r, i, 0) != run->id)
@@ -320,9 +319,10 @@ static int author_index(struct pv_graph *g, const struct pv_rows *r, int i)
 }
 
 static void read_notes(struct pv_graph *g, const struct pv_rows *r,
-		       struct pv_object *o, struct pv_note **out, int *nout)
+                       struct pv_object *o, struct pv_note **out, int *nout)
 {
-	*out = arena_alloc(g->a, sizeof **out * (size_t)(count_key(r, o->id) + 1));
+	*out =
+	    arena_alloc(g->a, sizeof **out * (size_t)(count_key(r, o->id) + 1));
 	*nout = 0;
 	for (int i = 0; i < r->n; i++) {
 		if (num(r, i, 0) != o->id)
@@ -336,7 +336,7 @@ static void read_notes(struct pv_graph *g, const struct pv_rows *r,
 
 /* Loads the rows and lists of the objects in want that are not loaded. */
 static bool load_objects(struct pv_graph *g, const struct pv_source *src,
-			 const struct pv_ids *want)
+                         const struct pv_ids *want)
 {
 	struct pv_ids ids = {0};
 	for (int i = 0; i < want->n; i++) {
@@ -356,8 +356,8 @@ static bool load_objects(struct pv_graph *g, const struct pv_source *src,
 		o->location_id = num(&r, i, 3);
 		if (o->location_id)
 			o->location = pv_join_location(
-				g->a, cell(&r, i, 4) ? cell(&r, i, 4) : "",
-				cell(&r, i, 5) ? cell(&r, i, 5) : "");
+			    g->a, cell(&r, i, 4) ? cell(&r, i, 4) : "",
+			    cell(&r, i, 5) ? cell(&r, i, 5) : "");
 		o->hash = cell(&r, i, 6);
 		o->public_ = flag(&r, i, 7);
 		o->file_type = cell(&r, i, 8);
@@ -380,8 +380,9 @@ static bool load_objects(struct pv_graph *g, const struct pv_source *src,
 		return false;
 	for (int k = 0; k < ids.n; k++) {
 		struct pv_object *o = object_get(g, ids.v[k]);
-		o->issues = arena_alloc(g->a, sizeof *o->issues *
-						      (size_t)(count_key(&r, o->id) + 1));
+		o->issues =
+		    arena_alloc(g->a, sizeof *o->issues *
+		                          (size_t)(count_key(&r, o->id) + 1));
 		for (int i = 0; i < r.n; i++) {
 			if (num(&r, i, 0) != o->id)
 				continue;
@@ -409,7 +410,7 @@ static bool load_objects(struct pv_graph *g, const struct pv_source *src,
 
 /* The components of the objects in want, each with its last run. */
 static bool load_components(struct pv_graph *g, const struct pv_source *src,
-			    const struct pv_ids *want)
+                            const struct pv_ids *want)
 {
 	struct pv_ids ids = {0};
 	for (int i = 0; i < want->n; i++) {
@@ -422,8 +423,9 @@ static bool load_components(struct pv_graph *g, const struct pv_source *src,
 		return false;
 	for (int k = 0; k < ids.n; k++) {
 		struct pv_object *o = object_get(g, ids.v[k]);
-		o->comps = arena_alloc(g->a, sizeof *o->comps *
-						     (size_t)(count_key(&r, o->id) + 1));
+		o->comps =
+		    arena_alloc(g->a, sizeof *o->comps *
+		                          (size_t)(count_key(&r, o->id) + 1));
 		for (int i = 0; i < r.n; i++) {
 			if (num(&r, i, 0) != o->id)
 				continue;
@@ -462,8 +464,8 @@ static bool load_externals(struct pv_graph *g, const struct pv_source *src)
 		e->version = cell(&r, i, 9);
 		if (cell(&r, i, 10) || cell(&r, i, 11))
 			e->original_store = pv_join_location(
-				g->a, cell(&r, i, 10) ? cell(&r, i, 10) : "",
-				cell(&r, i, 11) ? cell(&r, i, 11) : "");
+			    g->a, cell(&r, i, 10) ? cell(&r, i, 10) : "",
+			    cell(&r, i, 11) ? cell(&r, i, 11) : "");
 		p->ext = e;
 	}
 	for (int k = 0; k < ids.n; k++)
@@ -474,7 +476,7 @@ static bool load_externals(struct pv_graph *g, const struct pv_source *src)
 /* Queues, in order, the data products of a run's inputs that were never
  * queued: the next level. */
 static void queue_inputs(struct pv_graph *g, const struct pv_run *run,
-			 struct pv_ids *next)
+                         struct pv_ids *next)
 {
 	for (int i = 0; i < run->ninputs; i++) {
 		struct pv_object *o = pv_object(g, run->inputs[i].object);
@@ -498,7 +500,7 @@ static void add_unique(struct arena *a, struct pv_ids *l, long long v)
 
 /* The objects a run's level needs described. */
 static void run_objects(struct pv_graph *g, const struct pv_run *run,
-			struct pv_ids *objs)
+                        struct pv_ids *objs)
 {
 	add_unique(g->a, objs, run->code_repo);
 	add_unique(g->a, objs, run->model_config);
@@ -510,8 +512,8 @@ static void run_objects(struct pv_graph *g, const struct pv_run *run,
 }
 
 enum pv_status pv_walk(struct pv_graph *g, struct arena *a,
-		       const struct pv_source *src, bool root_is_run,
-		       long long root, int depth)
+                       const struct pv_source *src, bool root_is_run,
+                       long long root, int depth)
 {
 	memset(g, 0, sizeof *g);
 	g->a = a;
@@ -547,14 +549,15 @@ enum pv_status pv_walk(struct pv_graph *g, struct arena *a,
 		} else {
 			for (int i = 0; i < frontier.n; i++) {
 				pv_ids_add(a, &g->order, frontier.v[i]);
-				add_unique(a, &objs,
-					   pv_product(g, frontier.v[i])->object);
+				add_unique(
+				    a, &objs,
+				    pv_product(g, frontier.v[i])->object);
 			}
 			if (!load_components(g, src, &objs))
 				return PV_FAILED;
 			for (int i = 0; i < frontier.n; i++) {
 				struct pv_object *o = pv_object(
-					g, pv_product(g, frontier.v[i])->object);
+				    g, pv_product(g, frontier.v[i])->object);
 				for (int c = 0; c < o->ncomps; c++)
 					add_unique(a, &runs, o->comps[c].run);
 			}
@@ -577,10 +580,10 @@ enum pv_status pv_walk(struct pv_graph *g, struct arena *a,
 		} else {
 			for (int i = 0; i < frontier.n; i++) {
 				struct pv_object *o = pv_object(
-					g, pv_product(g, frontier.v[i])->object);
+				    g, pv_product(g, frontier.v[i])->object);
 				for (int c = 0; c < o->ncomps; c++) {
 					struct pv_run *run =
-						pv_run(g, o->comps[c].run);
+					    pv_run(g, o->comps[c].run);
 					if (run)
 						queue_inputs(g, run, &next);
 				}

@@ -42,7 +42,7 @@ static void row(struct mock *m, enum pv_query q, int ncols, ...)
 }
 
 static bool fetch(void *ctx, struct arena *a, enum pv_query q,
-		  const long long *ids, int n, struct pv_rows *out)
+                  const long long *ids, int n, struct pv_rows *out)
 {
 	struct mock *m = ctx;
 	const struct table *t = &m->t[q];
@@ -51,8 +51,8 @@ static bool fetch(void *ctx, struct arena *a, enum pv_query q,
 		m->widest = n;
 	out->ncols = t->ncols;
 	out->n = 0;
-	out->cell = arena_alloc(a, sizeof *out->cell *
-					   (size_t)(t->n * t->ncols + 1));
+	out->cell =
+	    arena_alloc(a, sizeof *out->cell * (size_t)(t->n * t->ncols + 1));
 	for (int r = 0; r < t->n; r++) {
 		long long key = strtoll(t->cell[r * t->ncols], NULL, 10);
 		bool want = false;
@@ -288,13 +288,13 @@ static void test_run_root(struct arena *a)
 static void test_text(struct arena *a)
 {
 	CHECK_STR(pv_isoformat(a, "2021-07-17T18:21:11.000000"),
-		  "2021-07-17T18:21:11+00:00");
+	          "2021-07-17T18:21:11+00:00");
 	CHECK_STR(pv_isoformat(a, "2021-07-17T18:21:11.500000"),
-		  "2021-07-17T18:21:11.500000+00:00");
+	          "2021-07-17T18:21:11.500000+00:00");
 	CHECK_STR(pv_join_location(a, "file:///data/", "/a/b.csv"),
-		  "file:///data/a/b.csv");
+	          "file:///data/a/b.csv");
 	CHECK_STR(pv_join_location(a, "https://x.org", "a.csv"),
-		  "https://x.org/a.csv");
+	          "https://x.org/a.csv");
 	CHECK_STR(pv_join_location(a, "", "a.csv"), "a.csv");
 	CHECK_STR(pv_join_location(a, "r/", "\\\\/abs"), "/abs");
 }
@@ -325,8 +325,10 @@ static void test_document(struct arena *a)
 	}
 	CHECK(activities == 1);
 	CHECK(used == 2); /* the script and the input */
-	CHECK_STR(pr_expand(&d, "lreg:api/x/1"), "http://localhost:8000/api/x/1");
-	CHECK_STR(pr_expand(&d, "prov:Person"), "http://www.w3.org/ns/prov#Person");
+	CHECK_STR(pr_expand(&d, "lreg:api/x/1"),
+	          "http://localhost:8000/api/x/1");
+	CHECK_STR(pr_expand(&d, "prov:Person"),
+	          "http://www.w3.org/ns/prov#Person");
 	pr_build(&d, a, &g, PR_CENTRAL_URL);
 	CHECK_STR(d.reg, "reg");
 	free(m);
