@@ -16,7 +16,7 @@ void *arena_alloc(struct arena *a, size_t n); /* zeroed, 16-aligned */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Keeps the first chunk for the next request; frees the rest. */
 void arena_reset(struct arena *a);
 void arena_free(struct arena *a);
@@ -32,7 +32,7 @@ void buf_init(struct buf *b, struct arena *a);
 void buf_add(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void buf_putc(struct buf *b, char c);
 
 #endif

@@ -28,7 +28,7 @@ void db_close(struct db *d);
 /* Runs sql with text parameters as a prepared statement (prepared on first
  * use). NULL values are SQL NULL. The caller PQclear()s the result. */
 PGresult *db_query(struct db *d, const char *sql, int n,
-		   const char *const *vals);
+                   const char *const *vals);
 /* For statements without parameters (BEGIN, COMMIT, ROLLBACK). */
 bool db_cmd(struct db *d, const char *sql);
 

@@ -12,6 +12,6 @@ bool filter_allowed(const struct resource *r, const char *key);
 /* Checks every query argument and appends one " AND <cond>" per filter on
  * alias t. Returns 0, or -1 after setting the 400 answer. */
 int filter_build(struct request *rq, const struct resource *r,
-		 struct buf *where, struct params *p);
+                 struct buf *where, struct params *p);
 
 #endif

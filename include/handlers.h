@@ -6,16 +6,14 @@
 #include "schema.h"
 
 void handle_list(struct request *rq, const struct resource *r);
-void handle_detail(struct request *rq, const struct resource *r,
-		   long long id);
+void handle_detail(struct request *rq, const struct resource *r, long long id);
 void handle_create(struct request *rq, const struct resource *r);
-void handle_update(struct request *rq, const struct resource *r,
-		   long long id, bool partial);
-void handle_delete(struct request *rq, const struct resource *r,
-		   long long id);
+void handle_update(struct request *rq, const struct resource *r, long long id,
+                   bool partial);
+void handle_delete(struct request *rq, const struct resource *r, long long id);
 /* detail: the record's OPTIONS (id names it), else the list's */
 void handle_options(struct request *rq, const struct resource *r, bool detail,
-		    long long id);
+                    long long id);
 void handle_api_root(struct request *rq);
 void handle_username(struct request *rq);
 
@@ -26,6 +24,6 @@ struct json_object *view_metadata(const char *name, const char *doc);
 /* Reads one record into a JSON object; NULL with the answer set (404 or a
  * database failure) when it cannot. */
 struct json_object *fetch_record(struct request *rq, const struct resource *r,
-				 long long id);
+                                 long long id);
 
 #endif

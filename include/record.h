@@ -10,7 +10,7 @@
 /* Row `row` of res, whose columns from `col` on are those of
  * sql_select_list (id first). */
 struct json_object *record_json(struct request *rq, const struct resource *r,
-				PGresult *res, int row, int col);
+                                PGresult *res, int row, int col);
 
 /* "2024-02-09 15:38:35.754175+00" -> "2024-02-09T15:38:35.754175Z" */
 char *iso_datetime(struct arena *a, const char *pg);

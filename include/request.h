@@ -52,7 +52,7 @@ void resp_detail(struct request *r, int status, const char *msg);
 /* {"<field>": ["<msg>"]} with status 400 */
 void resp_field_error(struct request *r, const char *field, const char *msg);
 void resp_text(struct request *r, int status, const char *ctype,
-	       const char *body, size_t len);
+               const char *body, size_t len);
 
 /* After a failed statement: 503 when the database is gone, else 500. */
 void resp_db_failure(struct request *r);

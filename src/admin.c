@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 static int run(PGconn *c, const char *sql, int n, const char *const *v,
-	       int *rows)
+               int *rows)
 {
 	PGresult *r = PQexecParams(c, sql, n, NULL, v, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(r);
@@ -18,8 +18,8 @@ static int run(PGconn *c, const char *sql, int n, const char *const *v,
 		return -1;
 	}
 	if (rows)
-		*rows = st == PGRES_TUPLES_OK ? PQntuples(r)
-					      : atoi(PQcmdTuples(r));
+		*rows =
+		    st == PGRES_TUPLES_OK ? PQntuples(r) : atoi(PQcmdTuples(r));
 	PQclear(r);
 	return 0;
 }
@@ -28,9 +28,9 @@ int admin_user(PGconn *c, const char *name)
 {
 	const char *v[] = {name};
 	return run(c,
-		   "INSERT INTO users (username) VALUES ($1) "
-		   "ON CONFLICT (username) DO NOTHING",
-		   1, v, NULL);
+	           "INSERT INTO users (username) VALUES ($1) "
+	           "ON CONFLICT (username) DO NOTHING",
+	           1, v, NULL);
 }
 
 int admin_token(PGconn *c, const char *name)
@@ -44,11 +44,11 @@ int admin_token(PGconn *c, const char *name)
 	const char *v[] = {name, hash};
 	int rows = 0;
 	if (run(c,
-		"INSERT INTO tokens (users_id, key_hash) "
-		"SELECT id, $2 FROM users WHERE username = $1 "
-		"ON CONFLICT (users_id) DO UPDATE "
-		"SET key_hash = excluded.key_hash, created = now()",
-		2, v, &rows) < 0)
+	        "INSERT INTO tokens (users_id, key_hash) "
+	        "SELECT id, $2 FROM users WHERE username = $1 "
+	        "ON CONFLICT (users_id) DO UPDATE "
+	        "SET key_hash = excluded.key_hash, created = now()",
+	        2, v, &rows) < 0)
 		return -1;
 	if (rows != 1) {
 		fprintf(stderr, "registry: no user named %s\n", name);

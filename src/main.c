@@ -98,16 +98,16 @@ static const struct command {
 	int (*fn)(PGconn *c, int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{"migrate", 0, cmd_migrate,
-	 "migrate [--dir DIR]    apply database migrations"},
-	{"user", 1, cmd_user, "user NAME              create a user (if missing)"},
-	{"token", 1, cmd_token,
-	 "token NAME             create or replace NAME's token, print it"},
-	{"example-data", 0, cmd_example_data,
-	 "example-data           load example records (once)"},
-	{"data-root", 1, cmd_data_root,
-	 "data-root URL          register URL as the object store's root"},
-	{NULL, 0, NULL, NULL},
+    {"migrate", 0, cmd_migrate,
+     "migrate [--dir DIR]    apply database migrations"},
+    {"user", 1, cmd_user, "user NAME              create a user (if missing)"},
+    {"token", 1, cmd_token,
+     "token NAME             create or replace NAME's token, print it"},
+    {"example-data", 0, cmd_example_data,
+     "example-data           load example records (once)"},
+    {"data-root", 1, cmd_data_root,
+     "data-root URL          register URL as the object store's root"},
+    {NULL, 0, NULL, NULL},
 };
 
 static void usage(void)
@@ -143,9 +143,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "serve")) {
 		const char *w = opt(argc, argv, "--workers");
 		struct pool_opts o = {
-			.socket_path = opt(argc, argv, "--socket"),
-			.pidfile = opt(argc, argv, "--pidfile"),
-			.workers = w ? atoi(w) : 0,
+		    .socket_path = opt(argc, argv, "--socket"),
+		    .pidfile = opt(argc, argv, "--pidfile"),
+		    .workers = w ? atoi(w) : 0,
 		};
 		if (!o.socket_path)
 			o.socket_path = "var/run/registry.sock";

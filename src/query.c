@@ -56,8 +56,9 @@ int query_parse(struct arena *a, const char *qs, struct query *out)
 			size_t klen = eq ? (size_t)(eq - p) : len;
 			struct qarg *q = &out->v[out->n++];
 			q->key = url_decode(a, p, klen, true);
-			q->val = eq ? url_decode(a, eq + 1, len - klen - 1, true)
-				    : arena_strdup(a, "");
+			q->val =
+			    eq ? url_decode(a, eq + 1, len - klen - 1, true)
+			       : arena_strdup(a, "");
 		}
 		p += len;
 		if (*p == '&')

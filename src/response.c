@@ -13,7 +13,7 @@ void req_header(struct request *r, const char *name, const char *value)
 }
 
 void resp_text(struct request *r, int status, const char *ctype,
-	       const char *body, size_t len)
+               const char *body, size_t len)
 {
 	r->status = status;
 	r->ctype = ctype;
@@ -25,8 +25,7 @@ void resp_json(struct request *r, int status, struct json_object *obj)
 {
 	size_t len;
 	const char *s = json_object_to_json_string_length(
-		obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
-		&len);
+	    obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	char *body = arena_strndup(r->a, s, len);
 	json_object_put(obj);
 	resp_text(r, status, "application/json", body, len);

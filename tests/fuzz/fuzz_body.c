@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&rq.headers, &a);
 	const struct resource *r = &resources[data[0] % n_resources];
 	rq.content_type = (data[0] & 0x80) ? "application/x-www-form-urlencoded"
-					   : "application/json";
+	                                   : "application/json";
 	rq.body = arena_strndup(&a, (const char *)data + 1, size - 1);
 	rq.body_len = size - 1;
 	struct wval v[MAX_FIELDS];

@@ -12,13 +12,13 @@ static void test_select_list(struct arena *a)
 	buf_init(&b, a);
 	sql_select_list(&b, resource_find("storage_root", -1));
 	CHECK_STR(b.p, "t.id, t.\"last_updated\", t.\"root\", t.\"local\", "
-		       "t.\"updated_by_id\", (SELECT array_agg(x.id ORDER BY "
-		       "x.id) FROM \"storage_location\" x WHERE "
-		       "x.\"storage_root_id\" = t.id)");
+	               "t.\"updated_by_id\", (SELECT array_agg(x.id ORDER BY "
+	               "x.id) FROM \"storage_location\" x WHERE "
+	               "x.\"storage_root_id\" = t.id)");
 	buf_init(&b, a);
 	sql_select_list(&b, resource_find("code_run", -1));
 	CHECK(strstr(b.p, "FROM \"code_run_inputs\" j WHERE "
-			  "j.\"code_run_id\" = t.id") != NULL);
+	                  "j.\"code_run_id\" = t.id") != NULL);
 	CHECK(strstr(b.p, "ro_crate") == NULL); /* computed, not selected */
 }
 
@@ -31,7 +31,8 @@ static void test_table(void)
 		for (const struct field *f = r->fields; f->name; f++) {
 			if (f->type == F_LINK || f->type == F_LINKS ||
 			    f->type == F_REVERSE)
-				CHECK(f->target && resource_find(f->target, -1));
+				CHECK(f->target &&
+				      resource_find(f->target, -1));
 			if (f->type == F_LINKS)
 				CHECK(f->join && f->join_self && f->join_other);
 			CHECK(field_find(r, f->name) == f);
