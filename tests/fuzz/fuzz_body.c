@@ -1,6 +1,6 @@
 /* fuzz_body.c - request bodies (JSON and form) checked against every
- * resource of the table. The first byte picks the resource and the media
- * type; no database is needed to validate. */
+ * resource of the table. The first byte picks the resource, the write mode
+ * and the media type; no database is needed to validate. */
 #include "arena.h"
 #include "request.h"
 #include "schema.h"
@@ -21,7 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rq.body = arena_strndup(&a, (const char *)data + 1, size - 1);
 	rq.body_len = size - 1;
 	struct wval v[MAX_FIELDS];
-	(void)validate_body(&rq, r, (data[0] & 0x40) != 0, v);
+	static const enum wmode modes[] = {W_CREATE, W_PUT, W_PATCH, W_CREATE};
+	(void)validate_body(&rq, r, modes[(data[0] >> 5) & 3], v);
 	arena_free(&a);
 	return 0;
 }
