@@ -53,13 +53,22 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+/* Formats straight into the free end of the current chunk, and only when
+ * that is too small a second time: printf is dear enough to do once. */
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
 	va_list ap;
+	struct arena_chunk *c = a->head;
+	size_t room = c ? c->size - c->used : 0;
+	char *p = c ? (char *)c->data + c->used : NULL;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(p, room, fmt, ap);
 	va_end(ap);
-	char *p = arena_alloc(a, (size_t)n + 1);
+	if (n >= 0 && (size_t)n < room) {
+		c->used += ((size_t)n + 1 + 15) & ~(size_t)15;
+		return p;
+	}
+	p = arena_alloc(a, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -8,10 +8,34 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Built by hand: a page of records holds hundreds of hyperlinks, and
+ * printf was a tenth of a list's time in the worker. */
 char *link_to(struct request *r, const char *resource, long long id)
 {
-	return arena_printf(r->a, "%s/api/%s/%lld/%s", r->base, resource, id,
-	                    format_suffix(r));
+	char num[24], *n = num + sizeof num;
+	unsigned long long v =
+	    id < 0 ? 0 - (unsigned long long)id : (unsigned long long)id;
+	do
+		*--n = (char)('0' + v % 10);
+	while (v /= 10);
+	if (id < 0)
+		*--n = '-';
+	const char *sfx = format_suffix(r);
+	size_t lb = strlen(r->base), lr = strlen(resource);
+	size_t ln = (size_t)(num + sizeof num - n), ls = strlen(sfx);
+	char *p = arena_alloc(r->a, lb + 5 + lr + 1 + ln + 1 + ls + 1), *q = p;
+	memcpy(q, r->base, lb);
+	q += lb;
+	memcpy(q, "/api/", 5);
+	q += 5;
+	memcpy(q, resource, lr);
+	q += lr;
+	*q++ = '/';
+	memcpy(q, n, ln);
+	q += ln;
+	*q++ = '/';
+	memcpy(q, sfx, ls);
+	return p;
 }
 
 bool parse_id(const char *s, size_t n, long long *id)

@@ -85,21 +85,50 @@ static struct json_object *string_list(const char *arr)
 	return l;
 }
 
+/* The base URL and a field's href pattern with the record's id in place
+ * of its %lld, put together by hand: a list page makes hundreds of them,
+ * and printf was a tenth of the page's work. */
+static char *href(struct request *rq, const char *pattern, long long id)
+{
+	const char *at = strstr(pattern, "%lld");
+	if (!at || id < 0)
+		return arena_printf(rq->a, "%s%s", rq->base, pattern);
+	char num[24], *n = num + sizeof num;
+	unsigned long long v = (unsigned long long)id;
+	do
+		*--n = (char)('0' + v % 10);
+	while (v /= 10);
+	size_t lb = strlen(rq->base), lp = (size_t)(at - pattern);
+	size_t ln = (size_t)(num + sizeof num - n), ls = strlen(at + 4);
+	char *p = arena_alloc(rq->a, lb + lp + ln + ls + 1);
+	memcpy(p, rq->base, lb);
+	memcpy(p + lb, pattern, lp);
+	memcpy(p + lb + lp, n, ln);
+	memcpy(p + lb + lp + ln, at + 4, ls);
+	return p;
+}
+
+/* Keys of a record are the table's field names: static, and each comes
+ * once, so json-c need neither copy them nor look for an earlier one. */
+static void put(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add_ex(o, key, v,
+	                          JSON_C_OBJECT_ADD_KEY_IS_NEW |
+	                              JSON_C_OBJECT_ADD_CONSTANT_KEY);
+}
+
 struct json_object *record_json(struct request *rq, const struct resource *r,
                                 PGresult *res, int row, int col)
 {
 	struct json_object *o = json_object_new_object();
 	long long id = strtoll(PQgetvalue(res, row, col), NULL, 10);
-	json_object_object_add(
-	    o, "url", json_object_new_string(link_to(rq, r->name, id)));
+	put(o, "url", json_object_new_string(link_to(rq, r->name, id)));
 	col++;
 	for (const struct field *f = r->fields; f->name; f++) {
 		struct json_object *v = NULL;
 		if (f->type == F_HREF) {
-			v = json_object_new_string(
-			    arena_printf(rq->a, "%s%s", rq->base,
-			                 arena_printf(rq->a, f->href, id)));
-			json_object_object_add(o, f->name, v);
+			v = json_object_new_string(href(rq, f->href, id));
+			put(o, f->name, v);
 			continue;
 		}
 		bool null = PQgetisnull(res, row, col);
@@ -143,7 +172,7 @@ struct json_object *record_json(struct request *rq, const struct resource *r,
 			if (!null)
 				v = json_object_new_string(s);
 		}
-		json_object_object_add(o, f->name, v);
+		put(o, f->name, v);
 	}
 	return o;
 }

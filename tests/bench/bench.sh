@@ -28,12 +28,22 @@ for v in RUNS SCALE PORT JOBS; do
 	esac
 done
 
+# The instance, and the nginx of the static ceiling if a run was cut short.
+down() {
+	local static=$VAR/bench/static
+	if [ -s "$static/nginx.pid" ]; then
+		/usr/sbin/nginx -p "$static" -c "$static/nginx.conf" -s stop \
+			>/dev/null 2>&1 || true
+	fi
+	src/stack.sh down "$VAR" >/dev/null 2>&1 || true
+}
+
 # Durable: the figures must include real commits.
 unset STACK_FAST
-src/stack.sh down "$VAR" >/dev/null 2>&1 || true
+down
 rm -rf "$VAR"
 if [ "${BENCH_KEEP:-}" != 1 ]; then
-	trap 'src/stack.sh down "$VAR" >/dev/null 2>&1' EXIT INT TERM
+	trap down EXIT INT TERM
 fi
 src/stack.sh up "$VAR" "$PORT" | grep -v '^Token:'
 
