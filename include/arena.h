@@ -4,6 +4,7 @@
 #define ARENA_H
 
 #include <stddef.h>
+#include <string.h>
 
 struct arena_chunk;
 
@@ -29,7 +30,20 @@ struct buf {
 };
 
 void buf_init(struct buf *b, struct arena *a);
-void buf_add(struct buf *b, const char *s, size_t n);
+/* Makes room for need more bytes (and the terminating NUL). */
+void buf_grow(struct buf *b, size_t need);
+
+/* Inline: pages and bodies are built from many small appends, and a call
+ * for each costs more than the copy. */
+static inline void buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		buf_grow(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
 void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

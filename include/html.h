@@ -21,7 +21,10 @@ void html_reserve(struct html *h, size_t n);
 
 /* Literal markup. `"" lit` only compiles when lit is a string literal. */
 #define HTML(h, lit) html_lit_((h), "" lit, sizeof(lit) - 1)
-void html_lit_(struct html *h, const char *lit, size_t n);
+static inline void html_lit_(struct html *h, const char *lit, size_t n)
+{
+	buf_add(&h->b, lit, n);
+}
 
 /* A value: & < > " ' are escaped, so it is safe as element text and as a
  * double-quoted attribute value alike. */

@@ -110,7 +110,7 @@ void buf_init(struct buf *b, struct arena *a)
 	b->len = b->cap = 0;
 }
 
-static void buf_grow(struct buf *b, size_t need)
+void buf_grow(struct buf *b, size_t need)
 {
 	if (b->len + need + 1 <= b->cap)
 		return;
@@ -122,14 +122,6 @@ static void buf_grow(struct buf *b, size_t need)
 		memcpy(p, b->p, b->len);
 	b->p = p;
 	b->cap = cap;
-}
-
-void buf_add(struct buf *b, const char *s, size_t n)
-{
-	buf_grow(b, n);
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = 0;
 }
 
 void buf_puts(struct buf *b, const char *s)

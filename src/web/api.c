@@ -109,10 +109,11 @@ bool web_wants_html(const struct request *rq)
  * as a JSON client receives them. Any input terminates (each step consumes
  * at least one byte) and every byte of it goes out escaped. */
 
+/* Two spaces a level: the page's size is most of its cost. */
 static void newline(struct html *h, int depth)
 {
 	static const char spaces[] = "\n                                ";
-	int n = depth * 4;
+	int n = depth * 2;
 	html_lit_(h, spaces, (size_t)(n < 32 ? n : 32) + 1);
 	for (n -= 32; n > 0; n -= 32)
 		html_lit_(h, spaces + 1, (size_t)(n < 32 ? n : 32));
@@ -151,34 +152,44 @@ static bool is_link(const char *s, size_t n)
 	       (n > 8 && !strncasecmp(s, "https://", 8));
 }
 
-/* One string token, quotes included. */
+/* One string token, quotes included. The page is several times the size
+ * of the JSON it shows, and its size is most of its cost (to write, and to
+ * nginx to send), so the markup is short: <b> for keys, <i> for strings
+ * (styled in registry.css), and links to this registry as bare paths. */
 static void put_string(struct html *h, const char *s, size_t n, bool key,
-                       bool escapes, bool whole)
+                       bool escapes, bool whole, const char *base)
 {
 	const char *in = s + 1;
 	size_t il = whole ? n - 2 : n - 1;
-	if (key)
-		HTML(h, "<span class=\"k\">\"");
-	else
-		HTML(h, "<span class=\"s\">\"");
 	if (!key && !escapes && whole && is_link(in, il)) {
 		/* without escapes the JSON text is the URL itself; the
 		 * quotes stay outside the link, as they are in the JSON */
-		HTML(h, "<a href=\"");
+		size_t bl = base ? strlen(base) : 0;
+		bool ours = bl && il > bl && !strncmp(in, base, bl) &&
+		            in[bl] == '/';
+		HTML(h, "\"<a href=\"");
+		html_textn(h, ours ? in + bl : in, ours ? il - bl : il);
+		HTML(h, "\">");
 		html_textn(h, in, il);
-		HTML(h, "\" rel=\"nofollow\">");
-		html_textn(h, in, il);
-		HTML(h, "</a>");
-	} else {
-		html_textn(h, in, il);
+		HTML(h, "</a>\"");
+		return;
 	}
-	if (whole)
-		HTML(h, "\"</span>");
+	if (key)
+		HTML(h, "<b>\"");
 	else
-		HTML(h, "</span>"); /* cut short: the JSON was, too */
+		HTML(h, "<i>\"");
+	html_textn(h, in, il);
+	if (whole)
+		HTML(h, "\"");
+	/* else cut short: the JSON was, too */
+	if (key)
+		HTML(h, "</b>");
+	else
+		HTML(h, "</i>");
 }
 
-static void put_json(struct html *h, const char *s, size_t n)
+static void put_json(struct html *h, const char *s, size_t n,
+                     const char *base)
 {
 	int depth = 0;
 	size_t i = skip_space(s, 0, n);
@@ -213,7 +224,7 @@ static void put_json(struct html *h, const char *s, size_t n)
 			size_t after = skip_space(s, e, n);
 			put_string(h, s + i, e - i,
 			           after < n && s[after] == ':', escapes,
-			           closed);
+			           closed, base);
 			i = after;
 		} else {
 			/* a number, true, false or null */
@@ -223,9 +234,9 @@ static void put_json(struct html *h, const char *s, size_t n)
 				e++;
 			if (e == i)
 				e++; /* a stray byte: show it and go on */
-			HTML(h, "<span class=\"n\">");
+			HTML(h, "<u>");
 			html_textn(h, s + i, e - i);
-			HTML(h, "</span>");
+			HTML(h, "</u>");
 			i = skip_space(s, e, n);
 		}
 	}
@@ -508,7 +519,7 @@ static void render_api(struct request *rq)
 	response_head(&h, rq);
 	if (rq->out_len) {
 		HTML(&h, "\n");
-		put_json(&h, rq->out, rq->out_len);
+		put_json(&h, rq->out, rq->out_len, rq->base);
 	}
 	HTML(&h, "</pre></div>\n");
 	pager(&h, rq);

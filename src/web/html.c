@@ -24,11 +24,6 @@ void html_reserve(struct html *h, size_t n)
 	b->cap = b->len + n + 1;
 }
 
-void html_lit_(struct html *h, const char *lit, size_t n)
-{
-	buf_add(&h->b, lit, n);
-}
-
 /* Which bytes html_textn must replace; all others pass through. */
 static const unsigned char special[256] = {
     ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1, [0] = 1,
