@@ -41,13 +41,13 @@ static bool connect_now(struct db *d)
 	d->conn = PQconnectdbParams(keys, vals, 1);
 	if (PQstatus(d->conn) != CONNECTION_OK) {
 		fprintf(stderr, "registry: database: %s",
-			PQerrorMessage(d->conn));
+		        PQerrorMessage(d->conn));
 		return false;
 	}
 	/* timestamps are written as UTC ISO text, whatever the server says */
 	PGresult *r = PQexec(d->conn, "SET TimeZone = 'UTC'; "
-				      "SET DateStyle = 'ISO'; "
-				      "SET bytea_output = 'hex'");
+	                              "SET DateStyle = 'ISO'; "
+	                              "SET bytea_output = 'hex'");
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
 	return ok;
@@ -76,8 +76,7 @@ bool db_lost(struct db *d)
 	return !d->conn || PQstatus(d->conn) != CONNECTION_OK;
 }
 
-static const struct db_stmt *lookup(struct db *d, const char *sql,
-				    unsigned h)
+static const struct db_stmt *lookup(struct db *d, const char *sql, unsigned h)
 {
 	for (int i = 0; i < d->nstmts; i++)
 		if (d->stmts[i].hash == h && !strcmp(d->stmts[i].sql, sql))
@@ -86,7 +85,7 @@ static const struct db_stmt *lookup(struct db *d, const char *sql,
 }
 
 static PGresult *run_query(struct db *d, const char *sql, int n,
-			   const char *const *vals)
+                           const char *const *vals)
 {
 	unsigned h = hash_str(sql);
 	const struct db_stmt *s = lookup(d, sql, h);
@@ -99,8 +98,8 @@ static PGresult *run_query(struct db *d, const char *sql, int n,
 		PQclear(r);
 		if (d->nstmts == d->cap) {
 			d->cap = d->cap ? d->cap * 2 : 64;
-			d->stmts = realloc(d->stmts, sizeof *d->stmts *
-							     (size_t)d->cap);
+			d->stmts = realloc(d->stmts,
+			                   sizeof *d->stmts * (size_t)d->cap);
 			if (!d->stmts)
 				abort();
 		}
@@ -111,8 +110,7 @@ static PGresult *run_query(struct db *d, const char *sql, int n,
 		s = ns;
 	}
 	if (!s) /* cache full: plan it every time */
-		return PQexecParams(d->conn, sql, n, NULL, vals, NULL, NULL,
-				    0);
+		return PQexecParams(d->conn, sql, n, NULL, vals, NULL, NULL, 0);
 	snprintf(name, sizeof name, "s%d", s->id);
 	return PQexecPrepared(d->conn, name, n, vals, NULL, NULL, 0);
 }
@@ -130,7 +128,7 @@ static bool retry_after_loss(struct db *d, PGresult *r, bool was_idle)
 }
 
 PGresult *db_query(struct db *d, const char *sql, int n,
-		   const char *const *vals)
+                   const char *const *vals)
 {
 	bool idle = PQtransactionStatus(d->conn) == PQTRANS_IDLE;
 	PGresult *r = run_query(d, sql, n, vals);
@@ -152,7 +150,7 @@ bool db_cmd(struct db *d, const char *sql)
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		fprintf(stderr, "registry: %s: %s", sql,
-			PQerrorMessage(d->conn));
+		        PQerrorMessage(d->conn));
 	PQclear(r);
 	return ok;
 }

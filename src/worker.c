@@ -93,13 +93,13 @@ static void write_response(struct request *rq, FCGX_Request *f)
 	struct buf h;
 	buf_init(&h, rq->a);
 	buf_printf(&h, "Status: %d %s\r\n", rq->status,
-		   status_text(rq->status));
+	           status_text(rq->status));
 	if (rq->ctype)
 		buf_printf(&h, "Content-Type: %s\r\n", rq->ctype);
 	if (rq->headers.len)
 		buf_add(&h, rq->headers.p, rq->headers.len);
 	buf_printf(&h, "Vary: Accept\r\nContent-Length: %zu\r\n\r\n",
-		   rq->out_len);
+	           rq->out_len);
 	FCGX_PutStr(h.p, (int)h.len, f->out);
 	if (rq->out_len && strcmp(rq->method, "HEAD"))
 		FCGX_PutStr(rq->out, (int)rq->out_len, f->out);
@@ -112,7 +112,7 @@ static void serve_one(FCGX_Request *f, struct db *db, struct arena *a)
 	if (read_request(&rq, f)) {
 		if (!db_ready(db))
 			resp_detail(&rq, 503,
-				    "Service temporarily unavailable.");
+			            "Service temporarily unavailable.");
 		else
 			route(&rq);
 	}

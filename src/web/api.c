@@ -165,8 +165,8 @@ static void put_string(struct html *h, const char *s, size_t n, bool key,
 		/* without escapes the JSON text is the URL itself; the
 		 * quotes stay outside the link, as they are in the JSON */
 		size_t bl = base ? strlen(base) : 0;
-		bool ours = bl && il > bl && !strncmp(in, base, bl) &&
-		            in[bl] == '/';
+		bool ours =
+		    bl && il > bl && !strncmp(in, base, bl) && in[bl] == '/';
 		HTML(h, "\"<a href=\"");
 		html_textn(h, ours ? in + bl : in, ours ? il - bl : il);
 		HTML(h, "\">");
@@ -188,8 +188,7 @@ static void put_string(struct html *h, const char *s, size_t n, bool key,
 		HTML(h, "</i>");
 }
 
-static void put_json(struct html *h, const char *s, size_t n,
-                     const char *base)
+static void put_json(struct html *h, const char *s, size_t n, const char *base)
 {
 	int depth = 0;
 	size_t i = skip_space(s, 0, n);
