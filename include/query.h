@@ -31,4 +31,10 @@ char *url_decode(struct arena *a, const char *s, size_t n, bool plus);
 struct buf;
 void url_encode(struct buf *b, const char *s);
 
+/* Appends "?a=1&b=2&key=value": the arguments of q except key, encoded,
+ * then key set to value (the next page's cursor, another format). value is
+ * appended as it is. */
+void query_with(struct buf *b, const struct query *q, const char *key,
+                const char *value);
+
 #endif

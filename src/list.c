@@ -144,17 +144,7 @@ static char *page_url(struct request *rq, const char *cursor)
 	struct buf b;
 	buf_init(&b, rq->a);
 	buf_printf(&b, "%s%s", rq->base, rq->path);
-	char sep = '?';
-	for (int i = 0; i < rq->q.n; i++) {
-		if (!strcmp(rq->q.v[i].key, "cursor"))
-			continue;
-		buf_putc(&b, sep);
-		url_encode(&b, rq->q.v[i].key);
-		buf_putc(&b, '=');
-		url_encode(&b, rq->q.v[i].val);
-		sep = '&';
-	}
-	buf_printf(&b, "%ccursor=%s", sep, cursor);
+	query_with(&b, &rq->q, "cursor", cursor);
 	return b.p;
 }
 

@@ -90,3 +90,19 @@ void url_encode(struct buf *b, const char *s)
 		}
 	}
 }
+
+void query_with(struct buf *b, const struct query *q, const char *key,
+                const char *value)
+{
+	char sep = '?';
+	for (int i = 0; i < q->n; i++) {
+		if (!strcmp(q->v[i].key, key))
+			continue;
+		buf_putc(b, sep);
+		url_encode(b, q->v[i].key);
+		buf_putc(b, '=');
+		url_encode(b, q->v[i].val);
+		sep = '&';
+	}
+	buf_printf(b, "%c%s=%s", sep, key, value);
+}

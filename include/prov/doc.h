@@ -81,6 +81,10 @@ int pr_formals(const struct pr_record *r, struct pr_formal out[5]);
 
 /* "entity", "wasGeneratedBy", ... */
 const char *pr_kind_name(enum pr_kind k);
+/* qsort order of attributes in PROV-XML and the pictures, as the prov
+ * library writes them: prov:label, location, role, type, value first, then
+ * by name and value. */
+int pr_attr_order(const void *x, const void *y);
 bool pr_is_element(enum pr_kind k);
 
 /* The index of the first element record of id, or -1. */

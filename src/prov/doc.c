@@ -484,3 +484,23 @@ void pr_build(struct pr_doc *d, struct arena *a, const struct pv_graph *g,
 			expand(&b, p);
 	}
 }
+
+static int attr_rank(const char *name)
+{
+	static const char *first[] = {"prov:label", "prov:location",
+	                              "prov:role", "prov:type", "prov:value"};
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(name, first[i]))
+			return i;
+	return 5;
+}
+
+int pr_attr_order(const void *x, const void *y)
+{
+	const struct pr_attr *a = x, *b = y;
+	int ra = attr_rank(a->name), rb = attr_rank(b->name);
+	if (ra != rb)
+		return ra - rb;
+	int c = strcmp(a->name, b->name);
+	return c ? c : strcmp(a->value, b->value);
+}

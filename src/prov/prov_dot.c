@@ -68,26 +68,6 @@ static void html(struct buf *b, const char *s)
 	}
 }
 
-static int rank(const char *name)
-{
-	static const char *first[] = {"prov:label", "prov:location",
-	                              "prov:role", "prov:type", "prov:value"};
-	for (int i = 0; i < 5; i++)
-		if (!strcmp(name, first[i]))
-			return i;
-	return 5;
-}
-
-static int by_order(const void *x, const void *y)
-{
-	const struct pr_attr *a = x, *b = y;
-	int ra = rank(a->name), rb = rank(b->name);
-	if (ra != rb)
-		return ra - rb;
-	int c = strcmp(a->name, b->name);
-	return c ? c : strcmp(a->value, b->value);
-}
-
 /* The note of a record's attributes, linked to node `to`. */
 static void note(struct dot *g, const struct pr_record *r, const char *to)
 {
@@ -103,7 +83,7 @@ static void note(struct dot *g, const struct pr_record *r, const char *to)
 	int formal = n;
 	memcpy(rows + n, r->attrs, sizeof *rows * (size_t)r->nattrs);
 	n += r->nattrs;
-	qsort(rows + formal, (size_t)(n - formal), sizeof *rows, by_order);
+	qsort(rows + formal, (size_t)(n - formal), sizeof *rows, pr_attr_order);
 	if (!n)
 		return;
 	struct buf *b = &g->b;

@@ -42,26 +42,6 @@ static void put_escaped(struct buf *b, const char *s, bool in_attr)
 	}
 }
 
-static int rank(const char *name)
-{
-	static const char *first[] = {"prov:label", "prov:location",
-	                              "prov:role", "prov:type", "prov:value"};
-	for (int i = 0; i < 5; i++)
-		if (!strcmp(name, first[i]))
-			return i;
-	return 5;
-}
-
-static int by_order(const void *x, const void *y)
-{
-	const struct pr_attr *a = x, *b = y;
-	int ra = rank(a->name), rb = rank(b->name);
-	if (ra != rb)
-		return ra - rb;
-	int c = strcmp(a->name, b->name);
-	return c ? c : strcmp(a->value, b->value);
-}
-
 static void child(struct buf *b, const char *name, const char *xsi_type,
                   const char *text)
 {
@@ -128,7 +108,7 @@ void prov_write_xml(struct request *rq, const struct pr_doc *d)
 		if (r->nattrs)
 			memcpy(sorted, r->attrs,
 			       sizeof *sorted * (size_t)r->nattrs);
-		qsort(sorted, (size_t)r->nattrs, sizeof *sorted, by_order);
+		qsort(sorted, (size_t)r->nattrs, sizeof *sorted, pr_attr_order);
 		for (int k = 0; k < r->nattrs; k++) {
 			const struct pr_attr *a = &sorted[k];
 			child(&b, a->name,

@@ -322,17 +322,7 @@ static const char *with_format(struct request *rq, const char *fmt)
 	struct buf b;
 	buf_init(&b, rq->a);
 	url_path_encode(&b, rq->path);
-	char sep = '?';
-	for (int i = 0; i < rq->q.n; i++) {
-		if (!strcmp(rq->q.v[i].key, "format"))
-			continue;
-		buf_putc(&b, sep);
-		url_encode(&b, rq->q.v[i].key);
-		buf_putc(&b, '=');
-		url_encode(&b, rq->q.v[i].val);
-		sep = '&';
-	}
-	buf_printf(&b, "%cformat=%s", sep, fmt);
+	query_with(&b, &rq->q, "format", fmt);
 	return b.p;
 }
 
