@@ -14,6 +14,9 @@ struct arena {
 };
 
 void *arena_alloc(struct arena *a, size_t n); /* zeroed, 16-aligned */
+/* Not zeroed: for memory about to be written whole (strings, buffers),
+ * where clearing a large page first would cost as much as writing it. */
+void *arena_alloc_raw(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)

@@ -17,7 +17,7 @@ struct arena_chunk {
 	_Alignas(16) unsigned char data[];
 };
 
-void *arena_alloc(struct arena *a, size_t n)
+void *arena_alloc_raw(struct arena *a, size_t n)
 {
 	n = (n + 15) & ~(size_t)15;
 	struct arena_chunk *c = a->head;
@@ -36,13 +36,17 @@ void *arena_alloc(struct arena *a, size_t n)
 	}
 	void *p = c->data + c->used;
 	c->used += n;
-	memset(p, 0, n);
 	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	return memset(arena_alloc_raw(a, n), 0, n);
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc_raw(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = 0;
 	return p;
@@ -68,7 +72,7 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 		c->used += ((size_t)n + 1 + 15) & ~(size_t)15;
 		return p;
 	}
-	p = arena_alloc(a, (size_t)n + 1);
+	p = arena_alloc_raw(a, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -117,7 +121,7 @@ void buf_grow(struct buf *b, size_t need)
 	size_t cap = b->cap ? b->cap * 2 : 256;
 	while (cap < b->len + need + 1)
 		cap *= 2;
-	char *p = arena_alloc(b->a, cap);
+	char *p = arena_alloc_raw(b->a, cap);
 	if (b->len)
 		memcpy(p, b->p, b->len);
 	b->p = p;

@@ -168,9 +168,16 @@ static void put_string(struct html *h, const char *s, size_t n, bool key,
 		bool ours =
 		    bl && il > bl && !strncmp(in, base, bl) && in[bl] == '/';
 		HTML(h, "\"<a href=\"");
+		size_t at = h->b.len;
 		html_textn(h, ours ? in + bl : in, ours ? il - bl : il);
+		size_t done = h->b.len - at;
 		HTML(h, "\">");
-		html_textn(h, in, il);
+		/* the text is the href again, after the base: copy what is
+		 * already escaped rather than escape it twice */
+		if (ours)
+			html_textn(h, in, bl);
+		html_reserve(h, done);
+		html_lit_(h, h->b.p + at, done);
 		HTML(h, "</a>\"");
 		return;
 	}

@@ -17,7 +17,7 @@ void html_reserve(struct html *h, size_t n)
 	if (b->cap >= b->len + n + 1)
 		return;
 	/* the same move buf_add makes when it grows, done once, ahead */
-	char *p = arena_alloc(b->a, b->len + n + 1);
+	char *p = arena_alloc_raw(b->a, b->len + n + 1);
 	if (b->len)
 		memcpy(p, b->p, b->len);
 	b->p = p;
