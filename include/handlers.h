@@ -21,8 +21,11 @@ void handle_username(struct request *rq);
  * description, renders and parses. */
 struct json_object *view_metadata(const char *name, const char *doc);
 
-/* Reads one record into a JSON object; NULL with the answer set (404 or a
+/* Appends one record's JSON text to b; false with the answer set (404 or a
  * database failure) when it cannot. */
+bool record_text(struct request *rq, const struct resource *r, long long id,
+                 struct buf *b);
+/* The same record as a JSON object, for the web pages. */
 struct json_object *fetch_record(struct request *rq, const struct resource *r,
                                  long long id);
 

@@ -7,6 +7,9 @@
 
 /* base + /api/<resource>/<id>/ + the format suffix */
 char *link_to(struct request *r, const char *resource, long long id);
+/* The same appended to b, after base (r->base, or that escaped). */
+void link_append(struct buf *b, const struct request *r, const char *base,
+                 const char *resource, long long id);
 
 enum link_err {
 	LINK_OK,

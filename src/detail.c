@@ -28,15 +28,15 @@ static const char *detail_sql(struct request *rq, const struct resource *r)
 	return sql.p;
 }
 
-struct json_object *fetch_record(struct request *rq, const struct resource *r,
-                                 long long id)
+bool record_text(struct request *rq, const struct resource *r, long long id,
+                 struct buf *b)
 {
 	const char *v = arena_printf(rq->a, "%lld", id);
 	PGresult *res = db_query(rq->db, detail_sql(rq, r), 1, &v);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);
 		resp_db_failure(rq);
-		return NULL;
+		return false;
 	}
 	if (PQntuples(res) == 0) {
 		PQclear(res);
@@ -44,18 +44,27 @@ struct json_object *fetch_record(struct request *rq, const struct resource *r,
 		            arena_printf(rq->a,
 		                         "No %s matches the given query.",
 		                         r->model));
-		return NULL;
+		return false;
 	}
-	struct json_object *o = record_json(rq, r, res, 0, 0);
+	record_write(b, rq, r, res, 0, 0);
 	PQclear(res);
-	return o;
+	return true;
+}
+
+struct json_object *fetch_record(struct request *rq, const struct resource *r,
+                                 long long id)
+{
+	struct buf b;
+	buf_init(&b, rq->a);
+	return record_text(rq, r, id, &b) ? json_tokener_parse(b.p) : NULL;
 }
 
 void handle_detail(struct request *rq, const struct resource *r, long long id)
 {
-	struct json_object *o = fetch_record(rq, r, id);
-	if (o)
-		resp_json(rq, 200, o);
+	struct buf b;
+	buf_init(&b, rq->a);
+	if (record_text(rq, r, id, &b))
+		resp_text(rq, 200, "application/json", b.p, b.len);
 }
 
 void handle_api_root(struct request *rq)

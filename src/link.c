@@ -10,7 +10,8 @@
 
 /* Built by hand: a page of records holds hundreds of hyperlinks, and
  * printf was a tenth of a list's time in the worker. */
-char *link_to(struct request *r, const char *resource, long long id)
+void link_append(struct buf *b, const struct request *r, const char *base,
+                 const char *resource, long long id)
 {
 	char num[24], *n = num + sizeof num;
 	unsigned long long v =
@@ -20,22 +21,21 @@ char *link_to(struct request *r, const char *resource, long long id)
 	while (v /= 10);
 	if (id < 0)
 		*--n = '-';
-	const char *sfx = format_suffix(r);
-	size_t lb = strlen(r->base), lr = strlen(resource);
-	size_t ln = (size_t)(num + sizeof num - n), ls = strlen(sfx);
-	char *p = arena_alloc(r->a, lb + 5 + lr + 1 + ln + 1 + ls + 1), *q = p;
-	memcpy(q, r->base, lb);
-	q += lb;
-	memcpy(q, "/api/", 5);
-	q += 5;
-	memcpy(q, resource, lr);
-	q += lr;
-	*q++ = '/';
-	memcpy(q, n, ln);
-	q += ln;
-	*q++ = '/';
-	memcpy(q, sfx, ls);
-	return p;
+	buf_puts(b, base);
+	buf_add(b, "/api/", 5);
+	buf_puts(b, resource);
+	buf_putc(b, '/');
+	buf_add(b, n, (size_t)(num + sizeof num - n));
+	buf_putc(b, '/');
+	buf_puts(b, format_suffix(r));
+}
+
+char *link_to(struct request *r, const char *resource, long long id)
+{
+	struct buf b;
+	buf_init(&b, r->a);
+	link_append(&b, r, r->base, resource, id);
+	return b.p;
 }
 
 bool parse_id(const char *s, size_t n, long long *id)

@@ -1,7 +1,10 @@
 /* record.c - one row of a select list becomes one JSON record: links become
  * absolute URLs, aggregated arrays become lists of them, timestamps become
- * ISO 8601 with a Z. */
+ * ISO 8601 with a Z. Records are written as JSON text straight from the
+ * row: a list page is a hundred of them, and building json-c objects only
+ * to print them again was most of a worker's work for one. */
 #include "record.h"
+#include "json_text.h"
 #include "link.h"
 #include "sql.h"
 
@@ -33,56 +36,74 @@ char *iso_datetime(struct arena *a, const char *pg)
 	return b.p;
 }
 
-/* "{3,17,20}" -> links */
-static struct json_object *link_list(struct request *rq, const char *target,
-                                     const char *arr)
+static void put_str(struct buf *b, const char *s)
 {
-	struct json_object *l = json_object_new_array();
-	if (!arr)
-		return l;
-	const char *p = arr;
-	while (*p) {
+	json_string(b, s, strlen(s), false);
+}
+
+/* A record's URL as a JSON string, written in place: links are most of a
+ * page. Only the base, which comes from the request, can need escaping. */
+static void put_link(struct buf *b, struct request *rq, const char *base,
+                     const char *target, long long id)
+{
+	buf_putc(b, '"');
+	link_append(b, rq, base, target, id);
+	buf_putc(b, '"');
+}
+
+/* "{3,17,20}" -> links */
+static void link_list(struct buf *b, struct request *rq, const char *base,
+                      const char *target, const char *arr)
+{
+	buf_putc(b, '[');
+	bool first = true;
+	for (const char *p = arr ? arr : ""; *p;) {
 		if (*p < '0' || *p > '9') {
 			p++;
 			continue;
 		}
 		long long id = strtoll(p, (char **)&p, 10);
-		json_object_array_add(
-		    l, json_object_new_string(link_to(rq, target, id)));
+		if (!first)
+			buf_putc(b, ',');
+		first = false;
+		put_link(b, rq, base, target, id);
 	}
-	return l;
+	buf_putc(b, ']');
 }
 
-/* A text[] in PostgreSQL's text form: {a,"b c"} */
-static struct json_object *string_list(const char *arr)
+/* A text[] in PostgreSQL's text form: {a,"b c","d \"e\""} */
+static void string_list(struct buf *b, struct arena *a, const char *arr)
 {
-	struct json_object *l = json_object_new_array();
-	if (!arr || arr[0] != '{')
-		return l;
+	buf_putc(b, '[');
+	if (!arr || arr[0] != '{') {
+		buf_putc(b, ']');
+		return;
+	}
+	char *item = arena_alloc_raw(a, strlen(arr) + 1);
 	const char *p = arr + 1;
-	char item[1024];
+	bool first = true;
 	while (*p && *p != '}') {
 		size_t n = 0;
 		if (*p == '"') {
 			for (p++; *p && *p != '"'; p++) {
 				if (*p == '\\' && p[1])
 					p++;
-				if (n < sizeof item - 1)
-					item[n++] = *p;
+				item[n++] = *p;
 			}
 			if (*p)
 				p++;
 		} else {
 			for (; *p && *p != ',' && *p != '}'; p++)
-				if (n < sizeof item - 1)
-					item[n++] = *p;
+				item[n++] = *p;
 		}
-		item[n] = 0;
-		json_object_array_add(l, json_object_new_string(item));
+		if (!first)
+			buf_putc(b, ',');
+		first = false;
+		json_string(b, item, n, false);
 		if (*p == ',')
 			p++;
 	}
-	return l;
+	buf_putc(b, ']');
 }
 
 /* The base URL and a field's href pattern with the record's id in place
@@ -100,35 +121,37 @@ static char *href(struct request *rq, const char *pattern, long long id)
 	while (v /= 10);
 	size_t lb = strlen(rq->base), lp = (size_t)(at - pattern);
 	size_t ln = (size_t)(num + sizeof num - n), ls = strlen(at + 4);
-	char *p = arena_alloc(rq->a, lb + lp + ln + ls + 1);
+	char *p = arena_alloc_raw(rq->a, lb + lp + ln + ls + 1);
 	memcpy(p, rq->base, lb);
 	memcpy(p + lb, pattern, lp);
 	memcpy(p + lb + lp, n, ln);
 	memcpy(p + lb + lp + ln, at + 4, ls);
+	p[lb + lp + ln + ls] = 0;
 	return p;
 }
 
-/* Keys of a record are the table's field names: static, and each comes
- * once, so json-c need neither copy them nor look for an earlier one. */
-static void put(struct json_object *o, const char *key, struct json_object *v)
+/* ,"key": -- keys are the table's field names, which need no escaping */
+static void key(struct buf *b, const char *name)
 {
-	json_object_object_add_ex(o, key, v,
-	                          JSON_C_OBJECT_ADD_KEY_IS_NEW |
-	                              JSON_C_OBJECT_ADD_CONSTANT_KEY);
+	buf_add(b, ",\"", 2);
+	buf_puts(b, name);
+	buf_add(b, "\":", 2);
 }
 
-struct json_object *record_json(struct request *rq, const struct resource *r,
-                                PGresult *res, int row, int col)
+void record_write(struct buf *b, struct request *rq, const struct resource *r,
+                  PGresult *res, int row, int col)
 {
-	struct json_object *o = json_object_new_object();
 	long long id = strtoll(PQgetvalue(res, row, col), NULL, 10);
-	put(o, "url", json_object_new_string(link_to(rq, r->name, id)));
+	struct buf base;
+	buf_init(&base, rq->a);
+	json_chars(&base, rq->base, strlen(rq->base), false);
+	buf_add(b, "{\"url\":", 7);
+	put_link(b, rq, base.p, r->name, id);
 	col++;
 	for (const struct field *f = r->fields; f->name; f++) {
-		struct json_object *v = NULL;
+		key(b, f->name);
 		if (f->type == F_HREF) {
-			v = json_object_new_string(href(rq, f->href, id));
-			put(o, f->name, v);
+			put_str(b, href(rq, f->href, id));
 			continue;
 		}
 		bool null = PQgetisnull(res, row, col);
@@ -136,43 +159,45 @@ struct json_object *record_json(struct request *rq, const struct resource *r,
 		col++;
 		switch (f->type) {
 		case F_LINKS:
-			v = link_list(rq, f->target, null ? NULL : s);
-			break;
+			link_list(b, rq, base.p, f->target, null ? NULL : s);
+			continue;
 		case F_STRINGS:
-			v = string_list(null ? NULL : s);
-			break;
+			string_list(b, rq->a, null ? NULL : s);
+			continue;
 		case F_REVERSE:
-			if (f->one)
-				v = null ? NULL
-				         : json_object_new_string(
-				               link_to(rq, f->target,
-				                       strtoll(s, NULL, 10)));
-			else
-				v = link_list(rq, f->target, null ? NULL : s);
-			break;
-		case F_LINK:
-			if (!null)
-				v = json_object_new_string(link_to(
-				    rq, f->target, strtoll(s, NULL, 10)));
-			break;
-		case F_BOOL:
-			if (!null)
-				v = json_object_new_boolean(*s == 't');
-			break;
-		case F_INT:
-			if (!null)
-				v = json_object_new_int64(strtoll(s, NULL, 10));
-			break;
-		case F_DATETIME:
-			if (!null)
-				v = json_object_new_string(
-				    iso_datetime(rq->a, s));
+			if (!f->one) {
+				link_list(b, rq, base.p, f->target,
+				          null ? NULL : s);
+				continue;
+			}
 			break;
 		default:
-			if (!null)
-				v = json_object_new_string(s);
+			break;
 		}
-		put(o, f->name, v);
+		if (null) {
+			buf_add(b, "null", 4);
+			continue;
+		}
+		switch (f->type) {
+		case F_LINK:
+		case F_REVERSE:
+			put_link(b, rq, base.p, f->target,
+			         strtoll(s, NULL, 10));
+			break;
+		case F_BOOL:
+			buf_puts(b, *s == 't' ? "true" : "false");
+			break;
+		case F_INT:
+			buf_printf(b, "%lld", strtoll(s, NULL, 10));
+			break;
+		case F_DATETIME:
+			put_str(b, iso_datetime(rq->a, s));
+			break;
+		default:
+			json_string(b, s,
+			            (size_t)PQgetlength(res, row, col - 1),
+			            false);
+		}
 	}
-	return o;
+	buf_putc(b, '}');
 }

@@ -4,6 +4,7 @@
  * what is allowed; this file turns their names into the reference's
  * errors. */
 #include "handlers.h"
+#include "link.h"
 #include "sql.h"
 #include "validate.h"
 
@@ -231,13 +232,13 @@ static void copy_expr(struct buf *b, struct request *rq,
 static void answer_record(struct request *rq, const struct resource *r,
                           long long id, int status)
 {
-	struct json_object *o = fetch_record(rq, r, id);
-	if (!o)
+	struct buf b;
+	buf_init(&b, rq->a);
+	if (!record_text(rq, r, id, &b))
 		return;
-	struct json_object *url;
-	if (status == 201 && json_object_object_get_ex(o, "url", &url))
-		req_header(rq, "Location", json_object_get_string(url));
-	resp_json(rq, status, o);
+	if (status == 201)
+		req_header(rq, "Location", link_to(rq, r->name, id));
+	resp_text(rq, status, "application/json", b.p, b.len);
 }
 
 void handle_create(struct request *rq, const struct resource *r)

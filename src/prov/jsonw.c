@@ -1,6 +1,7 @@
 /* jsonw.c - writes JSON the way Python's json module does in the layouts
  * the reference's libraries use, so crates and JSON-LD read the same. */
 #include "prov/jsonw.h"
+#include "json_text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,58 +9,6 @@
 const struct jw_style JW_PYTHON = {0, false, true, ", ", ": "};
 const struct jw_style JW_PYTHON_INDENT4_SORTED = {4, true, true, ",", ": "};
 const struct jw_style JW_RDFLIB = {4, true, false, ",", ": "};
-
-static void put_u(struct buf *b, unsigned c)
-{
-	buf_printf(b, "\\u%04x", c);
-}
-
-static void put_string(struct buf *b, const char *s, size_t n, bool ascii)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	buf_putc(b, '"');
-	while (p < end) {
-		unsigned c = *p;
-		if (c == '"' || c == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)c);
-		} else if (c == '\n') {
-			buf_puts(b, "\\n");
-		} else if (c == '\r') {
-			buf_puts(b, "\\r");
-		} else if (c == '\t') {
-			buf_puts(b, "\\t");
-		} else if (c == '\b') {
-			buf_puts(b, "\\b");
-		} else if (c == '\f') {
-			buf_puts(b, "\\f");
-		} else if (c < 0x20 || (ascii && c == 0x7f)) {
-			put_u(b, c);
-		} else if (c >= 0x80 && ascii) {
-			int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
-			unsigned cp = c & (more == 3   ? 0x07
-			                   : more == 2 ? 0x0f
-			                               : 0x1f);
-			int i = 1;
-			for (;
-			     i <= more && p + i < end && (p[i] & 0xc0) == 0x80;
-			     i++)
-				cp = (cp << 6) | (p[i] & 0x3f);
-			p += i - 1;
-			if (cp >= 0x10000) {
-				cp -= 0x10000;
-				put_u(b, 0xd800 | (cp >> 10));
-				put_u(b, 0xdc00 | (cp & 0x3ff));
-			} else {
-				put_u(b, cp);
-			}
-		} else {
-			buf_putc(b, (char)c);
-		}
-		p++;
-	}
-	buf_putc(b, '"');
-}
 
 static void newline(struct buf *b, const struct jw_style *st, int level)
 {
@@ -97,8 +46,8 @@ static void write_at(struct buf *b, struct json_object *o,
 		buf_printf(b, "%.17g", json_object_get_double(o));
 		break;
 	case json_type_string:
-		put_string(b, json_object_get_string(o),
-		           (size_t)json_object_get_string_len(o), st->ascii);
+		json_string(b, json_object_get_string(o),
+		            (size_t)json_object_get_string_len(o), st->ascii);
 		break;
 	case json_type_array: {
 		size_t n = json_object_array_length(o);
@@ -139,7 +88,7 @@ static void write_at(struct buf *b, struct json_object *o,
 			if (i)
 				buf_puts(b, st->item_sep);
 			newline(b, st, level + 1);
-			put_string(b, kv[i].k, strlen(kv[i].k), st->ascii);
+			json_string(b, kv[i].k, strlen(kv[i].k), st->ascii);
 			buf_puts(b, st->key_sep);
 			write_at(b, kv[i].v, st, level + 1);
 		}

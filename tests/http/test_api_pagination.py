@@ -306,3 +306,54 @@ def test_pages_over_nullable_keys(api, ordering):
     seen, _ = walk(url)
     assert sorted(seen) == sorted(made)
     assert len(seen) == len(set(seen))
+
+
+def test_every_resource_table_keeps_its_count(api):
+    """An unfiltered list's count comes from the counts the tables keep
+    (migrations/0003_row_count.sql): a resource whose table keeps none
+    would fall back to counting, capped, so a new resource's migration
+    must call row_count_track()."""
+    names = [n for n in requests.get(f"{api.base}/api/").json()
+             if re.fullmatch(r"[a-z_]+", n)]
+    untracked = psql(api, "SELECT string_agg(name, ',') FROM unnest("
+                     f"string_to_array('{','.join(names)}', ',')) name "
+                     "WHERE to_regclass(name) IS NOT NULL AND NOT EXISTS "
+                     "(SELECT 1 FROM row_count WHERE tbl = name)").strip()
+    assert untracked == ""
+
+
+def unfiltered_count(api, resource):
+    r = api.get(resource, params={"page_size": 1}, auth=True)
+    assert r.status_code == 200, r.text
+    return r.json()["count"]
+
+
+def test_unfiltered_count_is_exact_through_writes(api):
+    """Concurrent inserts, a delete, and a write that fails and rolls back:
+    the count stays the table's true row count."""
+    before = unfiltered_count(api, "key_value")
+    obj = api.object()
+
+    def writer(w):
+        for i in range(10):
+            api.create("key_value", {"object": obj["url"], "key": f"w{w}-{i}",
+                                     "value": "v"})
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert unfiltered_count(api, "key_value") == before + 60
+    # a duplicate is refused and leaves no trace in the count
+    r = api.post("key_value", {"object": obj["url"], "key": "w0-0",
+                               "value": "v"})
+    assert r.status_code == 409, r.text
+    runs = unfiltered_count(api, "code_run")
+    run = api.code_run()
+    assert unfiltered_count(api, "code_run") == runs + 1
+    assert api.send("DELETE", run["url"]).status_code == 204
+    assert unfiltered_count(api, "code_run") == runs
+    assert unfiltered_count(api, "key_value") == before + 60
+    for table in ("key_value", "code_run", "object", "object_component"):
+        assert unfiltered_count(api, table) == int(
+            psql(api, f"SELECT count(*) FROM {table}"))

@@ -1,8 +1,10 @@
 /* test_builders.c - what is built from the resource table: select lists,
- * and the table's own consistency (every link names a resource). */
+ * and the table's own consistency (every link names a resource); and the
+ * JSON strings records are written with. */
 #include "check.h"
 
 #include "arena.h"
+#include "json_text.h"
 #include "schema.h"
 #include "sql.h"
 
@@ -57,12 +59,38 @@ static void test_buf(struct arena *a)
 		CHECK(params_add(&p, "x") == i + 1);
 }
 
+static const char *json(struct arena *a, const char *s, size_t n, bool ascii)
+{
+	struct buf b;
+	buf_init(&b, a);
+	json_string(&b, s, n, ascii);
+	return b.p;
+}
+
+/* json-c's and Python's escapes: '/' kept, \u00XX lowercase, UTF-8 kept
+ * unless ascii asks for \uXXXX and surrogate pairs. */
+static void test_json_string(struct arena *a)
+{
+	CHECK_STR(json(a, "", 0, false), "\"\"");
+	CHECK_STR(json(a, "http://x/api/a/1/", 17, false),
+	          "\"http://x/api/a/1/\"");
+	CHECK_STR(json(a, "a\"b\\c\nd\re\tf\bg\fh", 15, false),
+	          "\"a\\\"b\\\\c\\nd\\re\\tf\\bg\\fh\"");
+	CHECK_STR(json(a, "\x01\x1f\x7f", 3, false), "\"\\u0001\\u001f\x7f\"");
+	CHECK_STR(json(a, "x\0y", 3, false), "\"x\\u0000y\"");
+	CHECK_STR(json(a, "\xc3\xa9\xe2\x82\xac", 5, false),
+	          "\"\xc3\xa9\xe2\x82\xac\"");
+	CHECK_STR(json(a, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\x7f", 10, true),
+	          "\"\\u00e9\\u20ac\\ud83d\\ude00\\u007f\"");
+}
+
 int main(void)
 {
 	struct arena a = {0};
 	test_select_list(&a);
 	test_table();
 	test_buf(&a);
+	test_json_string(&a);
 	arena_free(&a);
 	return check_done("test_builders");
 }
