@@ -2,36 +2,20 @@
  * dump of the database does not hand out working tokens; a token is random
  * enough that a plain digest (no salt) is not guessable. */
 #include "auth.h"
+#include "digest.h"
 
 #include <ctype.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-/* Every authenticated request hashes its token. The digest is fetched
- * once: OpenSSL 3's one-shot SHA256() looks the algorithm up by name on
- * every call, which cost more than the hashing itself. */
 void token_hash(const char *token, char out[65])
 {
-	static EVP_MD *sha256;
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	if (!sha256)
-		sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-	if (!sha256 ||
-	    !EVP_Digest(token, strlen(token), md, &n, sha256, NULL) ||
-	    n != SHA256_DIGEST_LENGTH)
-		SHA256((const unsigned char *)token, strlen(token), md);
-	for (int i = 0; i < SHA256_DIGEST_LENGTH; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = 0;
+	unsigned char md[SHA256_LEN];
+	digest_sha256(token, strlen(token), md);
+	digest_hex(md, sizeof md, out);
 }
 
 bool token_new(char out[41])

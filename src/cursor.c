@@ -4,9 +4,9 @@
  * some other page); as its values only ever reach SQL as parameters, a
  * forged one could do no more than that anyway. */
 #include "cursor.h"
+#include "digest.h"
 
 #include <json-c/json.h>
-#include <openssl/sha.h>
 #include <string.h>
 
 /* bytes of SHA-256 appended to the JSON */
@@ -81,9 +81,9 @@ char *cursor_encode(struct arena *a, const struct cursor *c)
 	const char *s = json_object_to_json_string_length(
 	    arr, JSON_C_TO_STRING_PLAIN, &len);
 	unsigned char *raw = arena_alloc(a, len + CHECK_LEN);
-	unsigned char md[SHA256_DIGEST_LENGTH];
+	unsigned char md[SHA256_LEN];
 	memcpy(raw, s, len);
-	SHA256(raw, len, md);
+	digest_sha256(raw, len, md);
 	memcpy(raw + len, md, CHECK_LEN);
 	json_object_put(arr);
 	return b64url_encode(a, raw, len + CHECK_LEN);
@@ -93,11 +93,11 @@ bool cursor_decode(struct arena *a, const char *s, struct cursor *c)
 {
 	size_t n;
 	unsigned char *raw = b64url_decode(a, s, &n);
-	unsigned char md[SHA256_DIGEST_LENGTH];
+	unsigned char md[SHA256_LEN];
 	if (!raw || n <= CHECK_LEN || n > 64 * 1024)
 		return false;
 	n -= CHECK_LEN;
-	SHA256(raw, n, md);
+	digest_sha256(raw, n, md);
 	if (memcmp(raw + n, md, CHECK_LEN))
 		return false;
 	struct json_tokener *tok = json_tokener_new();

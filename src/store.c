@@ -15,6 +15,7 @@
  * incoming/ where nginx keeps bodies while they arrive. */
 #include "store.h"
 #include "auth.h"
+#include "digest.h"
 #include "handlers.h"
 #include "validate.h"
 
@@ -22,8 +23,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,14 +57,10 @@ void store_sign(const unsigned char *key, size_t key_len, const char *sha1,
                 long long expires, char out[65])
 {
 	char msg[80];
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int md_len = 0;
+	unsigned char md[SHA256_LEN];
 	int n = snprintf(msg, sizeof msg, "%s:%lld", sha1, expires);
-	HMAC(EVP_sha256(), key, (int)key_len, (const unsigned char *)msg,
-	     (size_t)n, md, &md_len);
-	for (unsigned i = 0; i < 32 && i < md_len; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = 0;
+	digest_hmac_sha256(key, key_len, msg, (size_t)n, md);
+	digest_hex(md, sizeof md, out);
 }
 
 /* The store's directory (absolute), or NULL with a 503 when there is none:
@@ -243,22 +238,11 @@ static bool signature_ok(struct request *rq, const char *sha1,
 /* SHA-1 of the file at fd as hex; false on a read error. */
 static bool hash_file(int fd, char out[41])
 {
-	static unsigned char chunk[256 * 1024];
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int md_len = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha1(), NULL);
-	ssize_t n;
-	while (ok && (n = read(fd, chunk, sizeof chunk)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		ok = n > 0 && EVP_DigestUpdate(ctx, chunk, (size_t)n);
-	}
-	ok = ok && EVP_DigestFinal_ex(ctx, md, &md_len) && md_len == 20;
-	EVP_MD_CTX_free(ctx);
-	for (unsigned i = 0; ok && i < 20; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	return ok;
+	unsigned char md[SHA1_LEN];
+	if (!digest_sha1_fd(fd, md))
+		return false;
+	digest_hex(md, sizeof md, out);
+	return true;
 }
 
 static void fsync_dir(const char *path)

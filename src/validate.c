@@ -2,11 +2,11 @@
  * against the resource table, with every failing field reported at once in
  * the reference's wording. */
 #include "validate.h"
+#include "digest.h"
 #include "link.h"
 #include "values.h"
 
 #include <ctype.h>
-#include <openssl/sha.h>
 #include <string.h>
 #include <strings.h>
 #include <uuid/uuid.h>
@@ -184,11 +184,10 @@ static size_t utf8_len(const char *s)
 
 char *uuid_from_identifier(struct arena *a, const char *identifier)
 {
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	SHA256((const unsigned char *)identifier, strlen(identifier), md);
+	unsigned char md[SHA256_LEN];
+	digest_sha256(identifier, strlen(identifier), md);
 	char hex[65], pick[33];
-	for (int i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	digest_hex(md, sizeof md, hex);
 	for (int i = 0; i < 32; i++)
 		pick[i] = hex[2 * i];
 	pick[32] = 0;

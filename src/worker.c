@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <fcgiapp.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,15 @@ static void finish(FCGX_Request *f)
 	FCGX_Finish_r(f);
 }
 
+/* glibc's defaults tune themselves to the last big block freed: a list
+ * page's buffers (the arena's page-sized chunks, json-c's text, libpq's
+ * result) were mapped or trimmed away after each request and faulted back
+ * in by the next, some hundred page faults for a browsable list page.
+ * Fixed thresholds keep up to MALLOC_KEEP of freed heap for the next
+ * request; blocks bigger than that (a rare huge answer) are mapped and
+ * given back at once, so a worker's resident size stays bounded. */
+#define MALLOC_KEEP (1024 * 1024)
+
 void worker_main(int listen_fd)
 {
 	FCGX_Request f;
@@ -173,6 +183,8 @@ void worker_main(int listen_fd)
 	 * EAGAIN from accept, not sleep in it */
 	fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
 
+	mallopt(M_MMAP_THRESHOLD, MALLOC_KEEP);
+	mallopt(M_TRIM_THRESHOLD, MALLOC_KEEP);
 	FCGX_Init();
 	FCGX_InitRequest(&f, listen_fd, 0);
 	db_init(&db, getenv("REGISTRY_DATABASE_URL"));

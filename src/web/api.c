@@ -127,55 +127,112 @@ static size_t skip_space(const char *s, size_t i, size_t n)
 	return i;
 }
 
-/* The end of the string token that starts at s[i] (just past its closing
- * quote); *escapes tells whether it holds a backslash escape, *closed
- * whether the quote was there at all. */
-static size_t string_end(const char *s, size_t i, size_t n, bool *escapes,
-                         bool *closed)
+/* How string_at sees the bytes of a string: the closing quote, a
+ * backslash escape, one of the bytes html_textn replaces, or any other. */
+enum { C_PLAIN, C_QUOTE, C_ESCAPE, C_MARKUP };
+static const unsigned char str_class[256] = {
+    ['"'] = C_QUOTE,  ['\\'] = C_ESCAPE, ['&'] = C_MARKUP, ['<'] = C_MARKUP,
+    ['>'] = C_MARKUP, ['\''] = C_MARKUP, [0] = C_MARKUP,
+};
+
+/* A string token: s[0] is its opening quote. */
+struct str {
+	const char *s;
+	size_t n;     /* up to just past the closing quote, or the end */
+	bool escapes; /* holds a backslash escape */
+	bool plain;   /* no escape, no byte html_textn replaces: copy it */
+	bool closed;  /* the closing quote was there at all */
+};
+
+/* The string token at s[i]. The scan also tells whether the text needs
+ * escaping at all: most (links, dates, names) do not, and are copied
+ * rather than looked at a second time. */
+static struct str string_at(const char *s, size_t i, size_t n)
 {
-	*escapes = *closed = false;
-	for (i++; i < n; i++) {
-		if (s[i] == '\\') {
-			*escapes = true;
-			i++;
-		} else if (s[i] == '"') {
-			*closed = true;
-			return i + 1;
+	struct str t = {.s = s + i, .n = n - i};
+	bool markup = false;
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t j = i + 1; j < n; j++) {
+		/* eight bytes a step while all are plain: the lookups do not
+		 * wait for each other as a byte's test does */
+		while (j + 8 <= n &&
+		       !(str_class[u[j]] | str_class[u[j + 1]] |
+		         str_class[u[j + 2]] | str_class[u[j + 3]] |
+		         str_class[u[j + 4]] | str_class[u[j + 5]] |
+		         str_class[u[j + 6]] | str_class[u[j + 7]]))
+			j += 8;
+		if (j >= n)
+			break;
+		unsigned char c = str_class[u[j]];
+		if (c == C_PLAIN)
+			continue;
+		if (c == C_QUOTE) {
+			t.closed = true;
+			t.n = j + 1 - i;
+			break;
+		}
+		if (c == C_ESCAPE) {
+			t.escapes = true;
+			j++;
+		} else {
+			markup = true;
 		}
 	}
-	return n;
+	t.plain = !t.escapes && !markup;
+	return t;
+}
+
+/* s starts with p (lower case) in any case: strncasecmp by hand, which
+ * costs less than the library's for the few bytes of a URL's scheme */
+static bool starts_nocase(const char *s, const char *p, size_t pl)
+{
+	for (size_t i = 0; i < pl; i++)
+		if (tolower((unsigned char)s[i]) != p[i])
+			return false;
+	return true;
 }
 
 static bool is_link(const char *s, size_t n)
 {
-	return (n > 7 && !strncasecmp(s, "http://", 7)) ||
-	       (n > 8 && !strncasecmp(s, "https://", 8));
+	return (n > 7 && starts_nocase(s, "http://", 7)) ||
+	       (n > 8 && starts_nocase(s, "https://", 8));
+}
+
+/* Text of a string token: as it is when the scan found nothing to escape
+ * (an escape sequence's \" would need it). */
+static void put_text(struct html *h, const struct str *t, const char *s,
+                     size_t n)
+{
+	if (t->plain)
+		html_lit_(h, s, n);
+	else
+		html_textn(h, s, n);
 }
 
 /* One string token, quotes included. The page is several times the size
  * of the JSON it shows, and its size is most of its cost (to write, and to
  * nginx to send), so the markup is short: <b> for keys, <i> for strings
- * (styled in registry.css), and links to this registry as bare paths. */
-static void put_string(struct html *h, const char *s, size_t n, bool key,
-                       bool escapes, bool whole, const char *base)
+ * (styled in registry.css), and links to this registry as bare paths
+ * (base is bl bytes long). */
+static void put_string(struct html *h, const struct str *t, bool key,
+                       const char *base, size_t bl)
 {
-	const char *in = s + 1;
-	size_t il = whole ? n - 2 : n - 1;
-	if (!key && !escapes && whole && is_link(in, il)) {
+	const char *in = t->s + 1;
+	size_t il = t->closed ? t->n - 2 : t->n - 1;
+	if (!key && !t->escapes && t->closed && is_link(in, il)) {
 		/* without escapes the JSON text is the URL itself; the
 		 * quotes stay outside the link, as they are in the JSON */
-		size_t bl = base ? strlen(base) : 0;
 		bool ours =
-		    bl && il > bl && !strncmp(in, base, bl) && in[bl] == '/';
+		    bl && il > bl && !memcmp(in, base, bl) && in[bl] == '/';
 		HTML(h, "\"<a href=\"");
 		size_t at = h->b.len;
-		html_textn(h, ours ? in + bl : in, ours ? il - bl : il);
+		put_text(h, t, ours ? in + bl : in, ours ? il - bl : il);
 		size_t done = h->b.len - at;
 		HTML(h, "\">");
 		/* the text is the href again, after the base: copy what is
 		 * already escaped rather than escape it twice */
 		if (ours)
-			html_textn(h, in, bl);
+			put_text(h, t, in, bl);
 		html_reserve(h, done);
 		html_lit_(h, h->b.p + at, done);
 		HTML(h, "</a>\"");
@@ -185,8 +242,8 @@ static void put_string(struct html *h, const char *s, size_t n, bool key,
 		HTML(h, "<b>\"");
 	else
 		HTML(h, "<i>\"");
-	html_textn(h, in, il);
-	if (whole)
+	put_text(h, t, in, il);
+	if (t->closed)
 		HTML(h, "\"");
 	/* else cut short: the JSON was, too */
 	if (key)
@@ -197,6 +254,7 @@ static void put_string(struct html *h, const char *s, size_t n, bool key,
 
 static void put_json(struct html *h, const char *s, size_t n, const char *base)
 {
+	size_t bl = base ? strlen(base) : 0;
 	int depth = 0;
 	size_t i = skip_space(s, 0, n);
 	while (i < n) {
@@ -225,12 +283,10 @@ static void put_json(struct html *h, const char *s, size_t n, const char *base)
 			HTML(h, ": ");
 			i = skip_space(s, i + 1, n);
 		} else if (c == '"') {
-			bool escapes, closed;
-			size_t e = string_end(s, i, n, &escapes, &closed);
-			size_t after = skip_space(s, e, n);
-			put_string(h, s + i, e - i,
-			           after < n && s[after] == ':', escapes,
-			           closed, base);
+			struct str t = string_at(s, i, n);
+			size_t after = skip_space(s, i + t.n, n);
+			put_string(h, &t, after < n && s[after] == ':', base,
+			           bl);
 			i = after;
 		} else {
 			/* a number, true, false or null */
