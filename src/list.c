@@ -261,9 +261,12 @@ void handle_list(struct request *rq, const struct resource *r)
 	           wh);
 	if (have_cursor)
 		keyset(&sql, &p, k, nk, &cur);
-	buf_printf(&sql, "%s LIMIT $%d) t%s", order.p,
-	           params_add(&p, arena_printf(rq->a, "%ld", size + 1)),
-	           order.p);
+	/* The page size is part of the statement, not a parameter: with an
+	 * unknown LIMIT PostgreSQL costs a plan for the whole table, finds
+	 * it dearer than one made for the value, and so planned the statement
+	 * anew for every page, a third of the page's database time. It is a
+	 * number page_size() made, never the client's text. */
+	buf_printf(&sql, "%s LIMIT %ld) t%s", order.p, size + 1, order.p);
 
 	PGresult *res = db_query(rq->db, sql.p, p.n, p.v);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -322,8 +325,6 @@ void handle_list(struct request *rq, const struct resource *r)
 
 	struct buf out;
 	buf_init(&out, rq->a);
-	buf_grow(&out,
-	         (size_t)shown * 512 + 512); /* most records are smaller */
 	buf_printf(&out, "{\"count\":%lld,\"next\":", count);
 	put_link_or_null(&out, next);
 	buf_puts(&out, ",\"previous\":");
@@ -334,7 +335,13 @@ void handle_list(struct request *rq, const struct resource *r)
 		int i = cur.backward ? shown - 1 - j : j;
 		if (j)
 			buf_putc(&out, ',');
+		size_t at = out.len;
 		record_write(&out, rq, r, res, i, 1);
+		/* records of a page are alike: room for the rest at once,
+		 * rather than doubling through arena memory never reused */
+		if (!j)
+			buf_grow(&out,
+			         (out.len - at + 1) * (size_t)shown * 5 / 4);
 	}
 	buf_add(&out, "]}", 2);
 	PQclear(res);
