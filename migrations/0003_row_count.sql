@@ -5,14 +5,16 @@
 --
 -- One counter per table would make every insert wait for the previous
 -- inserter's commit (they would all update the same row). So a table's count
--- is spread over slots: a writer adds its change to any slot no other
--- transaction holds, and makes a new slot only when all are held, so there
--- are never more slots than writers at once, and writers never wait for one
--- another. The count is the sum of the slots, read in the same snapshot as
--- the page, so it always agrees with the rows the page was chosen from.
+-- is spread over slots, one per database session (the slot is the backend's
+-- pid): a session only ever changes its own slot, so writers never wait for
+-- one another. A session's first change to a table makes its slot and folds
+-- into it the slots of sessions that have ended, so there are about as many
+-- slots as sessions. The count is the sum of the slots, read in the same
+-- snapshot as the page, so it always agrees with the rows the page was
+-- chosen from.
 --
 -- A table is counted once row_count_track() has run for it: that creates
--- its triggers and its first slot, holding the rows it has now. A table
+-- its triggers and its first slot (0), holding the rows it has now. A table
 -- with no slot is counted the old way. A new resource's migration calls
 -- row_count_track('<table>').
 
@@ -25,28 +27,27 @@ CREATE TABLE row_count (
 
 CREATE FUNCTION row_count_add(t text, delta bigint) RETURNS void
 LANGUAGE plpgsql AS $$
-DECLARE
-	s integer;
 BEGIN
 	IF delta = 0 THEN
 		RETURN;
 	END IF;
-	LOOP
-		SELECT slot INTO s FROM row_count WHERE tbl = t
-			LIMIT 1 FOR UPDATE SKIP LOCKED;
-		IF FOUND THEN
-			UPDATE row_count SET n = n + delta
-				WHERE tbl = t AND slot = s;
-			RETURN;
-		END IF;
-		-- every slot is held: a new one, under a number nobody else
-		-- is likely to pick at the same moment
-		INSERT INTO row_count VALUES (t, (random() * 2147483647)::integer,
-			delta) ON CONFLICT DO NOTHING;
-		IF FOUND THEN
-			RETURN;
-		END IF;
-	END LOOP;
+	UPDATE row_count SET n = n + delta
+		WHERE tbl = t AND slot = pg_backend_pid();
+	IF FOUND THEN
+		RETURN;
+	END IF;
+	-- Slots of live sessions are left alone (their owners may be changing
+	-- them); of the ended ones, those another session is folding already
+	-- are skipped, not waited for.
+	WITH gone AS (
+		DELETE FROM row_count WHERE tbl = t AND slot IN (
+			SELECT slot FROM row_count WHERE tbl = t AND slot NOT IN (
+				SELECT pid FROM pg_stat_activity
+				WHERE pid IS NOT NULL)
+			FOR UPDATE SKIP LOCKED)
+		RETURNING n)
+	INSERT INTO row_count
+		SELECT t, pg_backend_pid(), delta + coalesce(sum(n), 0) FROM gone;
 END $$;
 
 CREATE FUNCTION row_count_inserted() RETURNS trigger
