@@ -463,6 +463,25 @@ def test_jpg_follows_dpi(reg, seirs):
     assert 1.8 < big[0] / small[0] < 2.2
 
 
+def test_pictures_leave_no_graphics_libraries_in_the_workers(reg, seirs,
+                                                             var_dir):
+    """Pictures are drawn in a child process: graphviz's plugins (cairo and
+    the rest, some 15 MiB) would otherwise stay in a worker for good."""
+    for fmt in ("svg", "jpg"):
+        for _ in range(8):  # reach every worker of the pool
+            assert report(reg, seirs["out1_dp"], fmt).status_code == 200
+    master = (var_dir / "run" / "registry.pid").read_text().strip()
+    pids = subprocess.run(["pgrep", "-P", master], capture_output=True,
+                          text=True).stdout.split()
+    assert pids
+    for pid in pids:
+        try:
+            maps = open(f"/proc/{pid}/maps").read()
+        except FileNotFoundError:
+            continue  # a worker replaced meanwhile
+        assert "libcairo" not in maps and "libgvplugin" not in maps, pid
+
+
 # ---- RO-Crate ---------------------------------------------------------------
 
 def crate(reg, kind, record, fmt=None, **params):
