@@ -21,6 +21,7 @@
 #define PAGE_DEFAULT    100
 #define PAGE_MAX        1000
 #define COUNT_EXACT_MAX 10000
+#define PAGE_GUESS_MAX  (4 << 20)
 
 struct sort_key {
 	const struct field *f; /* NULL = the id */
@@ -338,10 +339,14 @@ void handle_list(struct request *rq, const struct resource *r)
 		size_t at = out.len;
 		record_write(&out, rq, r, res, i, 1);
 		/* records of a page are alike: room for the rest at once,
-		 * rather than doubling through arena memory never reused */
-		if (!j)
+		 * rather than doubling through arena memory never reused (a
+		 * huge first record must not reserve a thousand of itself) */
+		if (!j) {
+			size_t rest =
+			    (out.len - at + 1) * (size_t)shown * 5 / 4;
 			buf_grow(&out,
-			         (out.len - at + 1) * (size_t)shown * 5 / 4);
+			         rest < PAGE_GUESS_MAX ? rest : PAGE_GUESS_MAX);
+		}
 	}
 	buf_add(&out, "]}", 2);
 	PQclear(res);
