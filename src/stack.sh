@@ -212,11 +212,17 @@ registry_up() {
 }
 
 nginx_up() {
-	local port=$1 user
+	local port=$1 user procs
 	install -d -m 755 "$NGINX_DIR" "$NGINX_DIR/tmp"
 	user=$(id -un)
+	# nginx's part of a request is about a quarter of its CPU (the workers
+	# and PostgreSQL do the rest), so half the cores are plenty; on a small
+	# host fewer processes also means fewer of them taking turns on a core
+	# (docs/performance.md, item 17).
+	procs=$(($(nproc) / 2))
+	[ "$procs" -ge 1 ] || procs=1
 	sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$port|g" \
-		-e "s|@ADDRESS@|$LISTEN_HOST|g" \
+		-e "s|@ADDRESS@|$LISTEN_HOST|g" -e "s|@PROCESSES@|$procs|g" \
 		-e "s|@SOCKET@|$SOCKET|g" -e "s|@USER@|$user|g" \
 		-e "s|@DATA@|$DATA_DIR|g" \
 		"$ROOT/nginx/registry.conf.in" >"$NGINX_CONF.new"

@@ -389,14 +389,14 @@ def pg_scripts(inst, pl, pr):
 
 STATIC_CONF = """# nginx serving the S1 bodies as files: the L1 ceiling of make bench,
 # with the registry nginx's settings (logging included).
-{user}worker_processes auto;
+{user}worker_processes {procs};
 daemon on;
 pid {d}/nginx.pid;
 error_log {d}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
 	default_type application/json;
-	access_log {d}/access.log;
+	access_log {d}/access.log combined buffer=64k flush=1s;
 	client_body_temp_path {d}/tmp/body;
 	fastcgi_temp_path {d}/tmp/fastcgi;
 	proxy_temp_path {d}/tmp/proxy;
@@ -429,8 +429,12 @@ def static_up(inst, pl):
         with open(f"{d}/www{path}body.json", "wb") as f:
             f.write(data)
     user = "user root;\n" if os.getuid() == 0 else ""
+    # as many worker processes as the registry's nginx runs
+    conf = open(f"{inst.var}/nginx/nginx.conf").read()
+    procs = re.search(r"^worker_processes (\w+);", conf, re.M).group(1)
     with open(f"{d}/nginx.conf", "w") as f:
-        f.write(STATIC_CONF.format(d=d, port=inst.static_port, user=user))
+        f.write(STATIC_CONF.format(d=d, port=inst.static_port, user=user,
+                                   procs=procs))
     subprocess.run(["/usr/sbin/nginx", "-p", d, "-c", f"{d}/nginx.conf",
                     "-e", f"{d}/error.log"], check=True)
 

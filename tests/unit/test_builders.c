@@ -80,6 +80,17 @@ static void test_json_string(struct arena *a)
 	CHECK_STR(json(a, "x\0y", 3, false), "\"x\\u0000y\"");
 	CHECK_STR(json(a, "\xc3\xa9\xe2\x82\xac", 5, false),
 	          "\"\xc3\xa9\xe2\x82\xac\"");
+	/* a byte to escape at every place of a long string (the scan goes
+	 * eight bytes a step) */
+	for (int k = 0; k < 24; k++) {
+		char in[25], want[32];
+		memset(in, 'a', 24);
+		in[24] = 0;
+		in[k] = k % 2 ? '"' : '\n';
+		snprintf(want, sizeof want, "\"%.*s\\%c%s\"", k, in,
+		         k % 2 ? '"' : 'n', in + k + 1);
+		CHECK_STR(json(a, in, 24, false), want);
+	}
 	CHECK_STR(json(a, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\x7f", 10, true),
 	          "\"\\u00e9\\u20ac\\ud83d\\ude00\\u007f\"");
 }
