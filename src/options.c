@@ -6,6 +6,7 @@
 #include "validate.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *type_name(const struct field *f)
@@ -148,6 +149,12 @@ static struct json_object *filter_fields(const struct resource *r)
 	return ff;
 }
 
+/* The answer depends only on the resource, list or instance, and whether
+ * the caller sees an action, so each worker writes each one once and keeps
+ * its text: building it was most of an OPTIONS request's work. */
+#define KEPT_MAX 64
+static char *kept[KEPT_MAX][2][2];
+
 void handle_options(struct request *rq, const struct resource *r, bool detail,
                     long long id)
 {
@@ -160,6 +167,14 @@ void handle_options(struct request *rq, const struct resource *r, bool detail,
 	const char *verb = action_verb(rq, r, detail, id, &err);
 	if (err)
 		return;
+	long i = r - resources;
+	char **keep = i >= 0 && i < n_resources && i < KEPT_MAX
+	                  ? &kept[i][detail][verb != NULL]
+	                  : NULL;
+	if (keep && *keep) {
+		resp_text(rq, 200, "application/json", *keep, strlen(*keep));
+		return;
+	}
 	struct json_object *o =
 	    view_metadata(arena_printf(rq->a, "%s %s", r->title,
 	                               detail ? "Instance" : "List"),
@@ -173,6 +188,8 @@ void handle_options(struct request *rq, const struct resource *r, bool detail,
 	if (r->query_args && !r->control_args)
 		json_object_object_add(o, "filter_fields", filter_fields(r));
 	resp_json(rq, 200, o);
+	if (keep)
+		*keep = strdup(rq->out); /* NULL: written again next time */
 }
 
 void handle_username(struct request *rq)
