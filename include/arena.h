@@ -51,5 +51,7 @@ void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_putc(struct buf *b, char c);
+/* v in decimal, without printf (hyperlinks hold hundreds a page) */
+void buf_put_int(struct buf *b, long long v);
 
 #endif

@@ -150,3 +150,16 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 	b->len += (size_t)n;
 }
+
+void buf_put_int(struct buf *b, long long v)
+{
+	char num[24], *n = num + sizeof num;
+	unsigned long long u =
+	    v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--n = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--n = '-';
+	buf_add(b, n, (size_t)(num + sizeof num - n));
+}

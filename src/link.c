@@ -13,19 +13,11 @@
 void link_append(struct buf *b, const struct request *r, const char *base,
                  const char *resource, long long id)
 {
-	char num[24], *n = num + sizeof num;
-	unsigned long long v =
-	    id < 0 ? 0 - (unsigned long long)id : (unsigned long long)id;
-	do
-		*--n = (char)('0' + v % 10);
-	while (v /= 10);
-	if (id < 0)
-		*--n = '-';
 	buf_puts(b, base);
 	buf_add(b, "/api/", 5);
 	buf_puts(b, resource);
 	buf_putc(b, '/');
-	buf_add(b, n, (size_t)(num + sizeof num - n));
+	buf_put_int(b, id);
 	buf_putc(b, '/');
 	buf_puts(b, format_suffix(r));
 }

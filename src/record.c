@@ -106,28 +106,22 @@ static void string_list(struct buf *b, struct arena *a, const char *arr)
 	buf_putc(b, ']');
 }
 
-/* The base URL and a field's href pattern with the record's id in place
- * of its %lld, put together by hand: a list page makes hundreds of them,
- * and printf was a tenth of the page's work. */
-static char *href(struct request *rq, const char *pattern, long long id)
+/* A field's href pattern after the base, with the record's id in place of
+ * its %lld, as a JSON string (the base as escaped for links). */
+static void put_href(struct buf *b, const char *base, const char *pattern,
+                     long long id)
 {
 	const char *at = strstr(pattern, "%lld");
-	if (!at || id < 0)
-		return arena_printf(rq->a, "%s%s", rq->base, pattern);
-	char num[24], *n = num + sizeof num;
-	unsigned long long v = (unsigned long long)id;
-	do
-		*--n = (char)('0' + v % 10);
-	while (v /= 10);
-	size_t lb = strlen(rq->base), lp = (size_t)(at - pattern);
-	size_t ln = (size_t)(num + sizeof num - n), ls = strlen(at + 4);
-	char *p = arena_alloc_raw(rq->a, lb + lp + ln + ls + 1);
-	memcpy(p, rq->base, lb);
-	memcpy(p + lb, pattern, lp);
-	memcpy(p + lb + lp, n, ln);
-	memcpy(p + lb + lp + ln, at + 4, ls);
-	p[lb + lp + ln + ls] = 0;
-	return p;
+	buf_putc(b, '"');
+	buf_puts(b, base);
+	if (at) {
+		buf_add(b, pattern, (size_t)(at - pattern));
+		buf_put_int(b, id);
+		buf_puts(b, at + 4);
+	} else {
+		buf_puts(b, pattern);
+	}
+	buf_putc(b, '"');
 }
 
 /* ,"key": -- keys are the table's field names, which need no escaping */
@@ -151,7 +145,7 @@ void record_write(struct buf *b, struct request *rq, const struct resource *r,
 	for (const struct field *f = r->fields; f->name; f++) {
 		key(b, f->name);
 		if (f->type == F_HREF) {
-			put_str(b, href(rq, f->href, id));
+			put_href(b, base.p, f->href, id);
 			continue;
 		}
 		bool null = PQgetisnull(res, row, col);
