@@ -47,6 +47,8 @@ PACKAGES = gcc make pkg-config libfcgi-dev libpq-dev libjson-c-dev uuid-dev \
 RUN_PORT  = 8000
 TEST_VAR  = var/test
 TEST_PORT = 8100
+# `make test TESTS=tests/http/test_web.py` runs a part of the suite.
+TESTS     = tests/
 PYTHON    = /usr/bin/python3
 
 .PHONY: all run stop test bench clean deps unit fuzz fuzz-build example-data install-fair
@@ -113,8 +115,9 @@ deps:
 	done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing:$$missing"; \
-		apt-get update && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing || \
+		apt-get -o DPkg::Lock::Timeout=600 update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y \
+			-o DPkg::Lock::Timeout=600 $$missing || \
 		{ echo "could not install:$$missing (root needed?)" >&2; exit 1; }; \
 	fi
 
@@ -151,11 +154,12 @@ test: deps
 	@trap 'src/stack.sh down $(TEST_VAR) >/dev/null 2>&1' EXIT INT TERM; \
 	STACK_FAST=1 src/stack.sh up $(TEST_VAR) $(TEST_PORT) $(ASAN_BIN) || exit 1; \
 	REGISTRY_URL=http://127.0.0.1:$(TEST_PORT) \
+	REGISTRY_TEST_PORT=$(TEST_PORT) \
 	REGISTRY_TOKEN=$$(cat $(TEST_VAR)/token) \
 	REGISTRY_VAR=$(CURDIR)/$(TEST_VAR) \
 	REGISTRY_BIN=$(CURDIR)/$(ASAN_BIN) \
 	REGISTRY_ROOT=$(CURDIR) \
-	$(PYTHON) -m pytest -q -p no:cacheprovider tests/; \
+	$(PYTHON) -m pytest -q -p no:cacheprovider $(TESTS); \
 	rc=$$?; src/stack.sh down $(TEST_VAR) >/dev/null 2>&1; trap - EXIT; \
 	exit $$rc
 

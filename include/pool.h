@@ -8,7 +8,7 @@
 struct pool_opts {
 	const char *socket_path; /* unix socket to bind (mode 0666) */
 	const char *pidfile;     /* NULL = none */
-	int workers;             /* <= 0: REGISTRY_WORKERS, else 2 x cores */
+	int workers;             /* <= 0: 2 x cores */
 };
 
 /* Runs one worker's whole life on an already-listening socket; returns

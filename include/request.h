@@ -20,6 +20,9 @@ struct request {
 	const char *raw_query;
 	struct query q;
 	char *base; /* scheme://host, for absolute URLs */
+	/* The path the registry is mounted at ("" at the root of a host, or
+	 * "/fair"): every root-relative link a page writes starts with it. */
+	const char *root;
 	const char *authz;
 	const char *content_type;
 	const char *accept;

@@ -5,6 +5,7 @@
  * disk - the file itself, sent by nginx (X-Accel-Redirect to /_files/),
  * never read by a worker. */
 #include "alias.h"
+#include "settings.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -53,14 +54,6 @@ char *alias_join(struct arena *a, const char *root, const char *path)
 	size_t n = strlen(root);
 	bool sep = n && root[n - 1] != '/';
 	return arena_printf(a, "%s%s%s", root, sep ? "/" : "", path);
-}
-
-/* The registry runs for others (the reference's REMOTE setting): it then
- * serves nothing from its own disk. */
-static bool remote_registry(void)
-{
-	const char *r = getenv("REGISTRY_REMOTE");
-	return r && *r && strcmp(r, "0");
 }
 
 /* Percent-encodes what a Location header or nginx's internal redirect must
@@ -117,7 +110,7 @@ static bool servable(const char *file)
  * only on a local registry and only from a root marked local. */
 static void send_local(struct request *rq, const char *file, bool local)
 {
-	if (remote_registry()) {
+	if (settings.remote) {
 		resp_detail(rq, 503,
 		            "This registry does not serve files from its "
 		            "own disk.");

@@ -4,11 +4,10 @@
 #include "example.h"
 #include "migrate.h"
 #include "pool.h"
+#include "settings.h"
 #include "store.h"
 #include "worker.h"
 
-#include <libgen.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +26,8 @@ static const char *opt(int argc, char **argv, const char *name)
 
 static PGconn *connect_db(void)
 {
-	const char *url = getenv("REGISTRY_DATABASE_URL");
 	const char *keys[] = {"dbname", NULL};
-	const char *vals[] = {url ? url : "", NULL};
+	const char *vals[] = {settings.database, NULL};
 	PGconn *c = PQconnectdbParams(keys, vals, 1);
 	if (PQstatus(c) != CONNECTION_OK) {
 		fprintf(stderr, "registry: database: %s", PQerrorMessage(c));
@@ -38,20 +36,6 @@ static PGconn *connect_db(void)
 	}
 	PQclear(PQexec(c, "SET client_min_messages = warning"));
 	return c;
-}
-
-/* migrations/ beside cgi-bin/, wherever the tree was installed */
-static const char *default_migrations(void)
-{
-	static char path[PATH_MAX];
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return "migrations";
-	exe[n] = 0;
-	char *dir = dirname(exe); /* .../cgi-bin */
-	snprintf(path, sizeof path, "%s/../migrations", dir);
-	return path;
 }
 
 static bool fd0_is_socket(void)
@@ -63,7 +47,7 @@ static bool fd0_is_socket(void)
 static int cmd_migrate(PGconn *c, int argc, char **argv)
 {
 	const char *dir = opt(argc, argv, "--dir");
-	return migrate_run(c, dir ? dir : default_migrations());
+	return migrate_run(c, dir ? dir : settings.migrations_dir);
 }
 
 static int cmd_user(PGconn *c, int argc, char **argv)
@@ -115,21 +99,23 @@ static void usage(void)
 	fputs("usage: registry [command]\n"
 	      "  (none)                 FastCGI worker on the socket "
 	      "inherited as fd 0\n"
-	      "  serve [--socket PATH] [--workers N] [--pidfile PATH]\n"
-	      "                         master and worker pool\n",
+	      "  serve                  master and worker pool\n"
+	      "  config [--example]     print the settings in effect (or an\n"
+	      "                         example settings file)\n",
 	      stderr);
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(stderr, "  %s\n", c->help);
-	fputs("options for every command: --db URI (else "
-	      "REGISTRY_DATABASE_URL, else the PG* variables)\n",
+	fputs("Every setting (registry config --example lists them) comes "
+	      "from the\nsettings file (REGISTRY_CONFIG, else registry.conf "
+	      "beside this program),\nthen its REGISTRY_* variable, then a "
+	      "--KEY VALUE flag.\n",
 	      stderr);
 }
 
 int main(int argc, char **argv)
 {
-	const char *db = opt(argc, argv, "--db");
-	if (db)
-		setenv("REGISTRY_DATABASE_URL", db, 1);
+	if (!settings_load(&argc, argv))
+		return 2;
 	if (argc < 2) {
 		if (!fd0_is_socket()) {
 			usage();
@@ -141,15 +127,16 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "serve")) {
-		const char *w = opt(argc, argv, "--workers");
 		struct pool_opts o = {
-		    .socket_path = opt(argc, argv, "--socket"),
-		    .pidfile = opt(argc, argv, "--pidfile"),
-		    .workers = w ? atoi(w) : 0,
+		    .socket_path = settings.listen,
+		    .pidfile = *settings.pidfile ? settings.pidfile : NULL,
+		    .workers = settings.workers,
 		};
-		if (!o.socket_path)
-			o.socket_path = "var/run/registry.sock";
 		return pool_main(&o, worker_main);
+	}
+	if (!strcmp(cmd, "config")) {
+		settings_print(argc > 2 && !strcmp(argv[2], "--example"));
+		return 0;
 	}
 	for (const struct command *c = commands; c->name; c++) {
 		if (strcmp(cmd, c->name))

@@ -306,19 +306,10 @@ static int write_pidfile(const char *path)
 
 static int worker_count(const struct pool_opts *o)
 {
-	const char *env = getenv("REGISTRY_WORKERS");
 	long cores;
 
 	if (o->workers > 0)
 		return o->workers;
-	if (env != NULL && *env != '\0') {
-		char *end;
-		long n = strtol(env, &end, 10);
-
-		if (*end == '\0' && n > 0 && n <= 4096)
-			return (int)n;
-		logmsg("ignoring REGISTRY_WORKERS=%s", env);
-	}
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	return cores > 0 ? 2 * (int)cores : 2;
 }

@@ -11,12 +11,13 @@
  * SHA-1, so no worker ever holds an upload and a half-done one never shows.
  * Downloads (GET /data/<sha1>) are sent by nginx too (X-Accel-Redirect).
  *
- * Layout under REGISTRY_DATA_DIR: objects/<first two digits>/<sha1>, and
+ * Layout under the data_dir setting: objects/<first two digits>/<sha1>, and
  * incoming/ where nginx keeps bodies while they arrive. */
 #include "store.h"
 #include "auth.h"
 #include "digest.h"
 #include "handlers.h"
+#include "settings.h"
 #include "validate.h"
 
 #include <ctype.h>
@@ -31,8 +32,6 @@
 #include <unistd.h>
 
 #define KEY_LEN 32
-/* how long an upload URL stays good unless REGISTRY_UPLOAD_TTL says */
-#define UPLOAD_TTL_DEFAULT 3600
 
 /* Registers the store's root, unless one is recorded already: its own row
  * if none has that root, else the existing one. $1 user, $2 root. */
@@ -67,8 +66,8 @@ void store_sign(const unsigned char *key, size_t key_len, const char *sha1,
  * src/stack.sh always sets it. */
 static const char *data_dir(struct request *rq)
 {
-	const char *d = getenv("REGISTRY_DATA_DIR");
-	if (d && d[0] == '/')
+	const char *d = settings.data_dir;
+	if (d[0] == '/')
 		return d;
 	resp_detail(rq, 503, "The object store is not configured.");
 	return NULL;
@@ -77,16 +76,6 @@ static const char *data_dir(struct request *rq)
 static char *object_path(struct request *rq, const char *dir, const char *sha1)
 {
 	return arena_printf(rq->a, "%s/objects/%.2s/%s", dir, sha1, sha1);
-}
-
-static long long upload_ttl(void)
-{
-	const char *s = getenv("REGISTRY_UPLOAD_TTL");
-	char *end;
-	long long t = s ? strtoll(s, &end, 10) : 0;
-	if (!s || *end || t <= 0)
-		return UPLOAD_TTL_DEFAULT;
-	return t;
 }
 
 /* The signing key, read once per worker: it never changes. */
@@ -206,7 +195,7 @@ void store_upload_url(struct request *rq, const char *rest)
 		resp_db_failure(rq);
 		return;
 	}
-	long long expires = (long long)time(NULL) + upload_ttl();
+	long long expires = (long long)time(NULL) + settings.upload_ttl;
 	char sig[65];
 	store_sign(key, KEY_LEN, sum, expires, sig);
 	struct json_object *o = json_object_new_object();

@@ -6,6 +6,7 @@
 #include "pool.h"
 #include "request.h"
 #include "router.h"
+#include "settings.h"
 #include "web.h"
 
 #include <errno.h>
@@ -19,9 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* nginx refuses bigger bodies first; this only guards the worker */
-#define BODY_MAX (64L * 1024 * 1024)
 
 static const char *param(FCGX_Request *f, const char *name)
 {
@@ -68,6 +66,7 @@ static bool read_request(struct request *rq, FCGX_Request *f)
 	}
 	rq->format = query_get(&rq->q, "format");
 	rq->base = base_url(a, f);
+	rq->root = "";
 	rq->authz = param(f, "HTTP_AUTHORIZATION");
 	rq->content_type = param(f, "CONTENT_TYPE");
 	rq->accept = param(f, "HTTP_ACCEPT");
@@ -75,9 +74,13 @@ static bool read_request(struct request *rq, FCGX_Request *f)
 	rq->body_file = param(f, "REQUEST_BODY_FILE");
 	rq->upload_check = param(f, "UPLOAD_CHECK") != NULL;
 	rq->docs = param(f, "REGISTRY_DOCS");
+	if (!rq->docs)
+		rq->docs = settings.docs_dir;
 	const char *cl = param(f, "CONTENT_LENGTH");
-	long len = cl ? strtol(cl, NULL, 10) : 0;
-	if (len < 0 || len > BODY_MAX) {
+	/* the front server refuses bigger bodies first (nginx's
+	 * client_max_body_size); this only guards the worker */
+	long long len = cl ? strtoll(cl, NULL, 10) : 0;
+	if (len < 0 || len > settings.body_max) {
 		resp_detail(rq, 413, "Request body is too large.");
 		return false;
 	}
@@ -187,7 +190,7 @@ void worker_main(int listen_fd)
 	mallopt(M_TRIM_THRESHOLD, MALLOC_KEEP);
 	FCGX_Init();
 	FCGX_InitRequest(&f, listen_fd, 0);
-	db_init(&db, getenv("REGISTRY_DATABASE_URL"));
+	db_init(&db, settings.database);
 	db_ready(&db);
 	while (wait_for_connection(listen_fd, &open)) {
 		if (FCGX_Accept_r(&f) < 0)

@@ -52,3 +52,12 @@ def registry_bin(base_url):
 def root_dir():
     """The repository's top directory."""
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def spare_ports(base_url):
+    """Ten loopback ports of the test run's own, for servers a test starts
+    itself (Apache, PgBouncer, a second pool...): TEST_PORT+1 to +10, so
+    runs with different TEST_PORTs (make test TEST_PORT=8200) never meet."""
+    first = int(_env("REGISTRY_TEST_PORT")) + 1
+    return list(range(first, first + 10))
