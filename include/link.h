@@ -33,4 +33,8 @@ const char *link_missing(struct request *rq, const char *table, const char *ids,
 /* Parses a positive decimal id (no sign, no spaces, no overflow). */
 bool parse_id(const char *s, size_t n, long long *id);
 
+/* Whether a URL's authority (the n bytes after "//") is well formed: a
+ * closed IPv6 bracket, a port up to 65535, no space in the host. */
+bool authority_ok(const char *p, size_t n);
+
 #endif

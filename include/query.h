@@ -17,15 +17,25 @@ struct query {
 
 #define QUERY_MAX_ARGS 256
 
+#define QUERY_TOO_MANY (-1)
+#define QUERY_BAD_TEXT (-2)
+
 /* Splits on '&', decodes '+' and %XX leniently (a '%' not followed by two
- * hex digits stays as it is: clients do not always encode). Returns -1 when
- * there are more than QUERY_MAX_ARGS arguments. */
+ * hex digits stays as it is: clients do not always encode). Returns
+ * QUERY_TOO_MANY when there are more than QUERY_MAX_ARGS arguments and
+ * QUERY_BAD_TEXT when a key or value, decoded, is not UTF-8 text or holds
+ * a NUL (raw or %00), which no later reader could tell from its end. */
 int query_parse(struct arena *a, const char *qs, struct query *out);
 
 /* The last value given for key, or NULL; clients and Django agree on last. */
 const char *query_get(const struct query *q, const char *key);
 
 char *url_decode(struct arena *a, const char *s, size_t n, bool plus);
+
+/* url_decode that also says how many bytes it decoded to (*len), so that a
+ * %00 can be told from the end. */
+char *url_decode_len(struct arena *a, const char *s, size_t n, bool plus,
+                     size_t *len);
 
 /* Appends s percent-encoded for use as a query value. */
 struct buf;

@@ -47,17 +47,68 @@ bool parse_id(const char *s, size_t n, long long *id)
 /* Longest hyperlink path we resolve; no record's path comes near it. */
 #define PATH_MAX_LEN 2048
 
+/* A URL's authority (user@host:port, n bytes at p) is well formed: an
+ * IPv6 literal's bracket closed, a port of digits up to 65535, no space
+ * or control character in the host. Which host it is does not matter. */
+bool authority_ok(const char *p, size_t n)
+{
+	const char *end = p + n;
+	for (const char *q = p; q < end; q++)
+		if (*q == '@')
+			p = q + 1;
+	const char *port;
+	if (p < end && *p == '[') {
+		const char *close = memchr(p, ']', (size_t)(end - p));
+		if (!close)
+			return false;
+		for (const char *q = p + 1; q < close; q++)
+			if (!isxdigit((unsigned char)*q) && *q != ':' &&
+			    *q != '.')
+				return false;
+		port = close + 1;
+		if (port < end && *port != ':')
+			return false;
+	} else {
+		port = memchr(p, ':', (size_t)(end - p));
+		if (!port)
+			port = end;
+		for (const char *q = p; q < port; q++)
+			if ((unsigned char)*q <= ' ' || *q == 0x7f ||
+			    strchr("[]<>\"{}|\\^`", *q))
+				return false;
+	}
+	if (port < end) {
+		port++;
+		if (end - port > 5)
+			return false;
+		long v = 0;
+		for (const char *q = port; q < end; q++) {
+			if (!isdigit((unsigned char)*q))
+				return false;
+			v = v * 10 + (*q - '0');
+		}
+		if (v > 65535)
+			return false;
+	}
+	return true;
+}
+
 /* The path a hyperlink names, percent-decoded into out: for http(s) URLs
- * the URL's path (host, port, query and fragment do not matter), otherwise
- * the whole text. False when it is too long to be a record's. */
+ * the URL's path (host, port, query and fragment do not matter as long as
+ * they are well formed), otherwise the whole text. False when it is too
+ * long to be a record's or not a well-formed URL. */
 static bool link_path(const char *url, char *out)
 {
 	const char *p = url;
 	size_t n = strlen(url);
 	if (!strncmp(p, "http:", 5) || !strncmp(p, "https:", 6)) {
 		p = strchr(p, ':') + 1;
-		if (!strncmp(p, "//", 2))
-			p += 2 + strcspn(p + 2, "/?#");
+		if (!strncmp(p, "//", 2)) {
+			size_t an = strcspn(p + 2, "/?#");
+			if (!authority_ok(p + 2, an))
+				return false;
+			p += 2 + an;
+		}
 		n = strcspn(p, "?#");
 	}
 	if (n >= PATH_MAX_LEN)

@@ -1,6 +1,7 @@
 /* query.c - query-string and form-body decoding, lenient the way clients
  * need it: values arrive unencoded (file:///x/, paths with '/'). */
 #include "query.h"
+#include "json_strict.h"
 
 #include <string.h>
 
@@ -17,6 +18,13 @@ static int hexval(int c)
 
 char *url_decode(struct arena *a, const char *s, size_t n, bool plus)
 {
+	size_t len;
+	return url_decode_len(a, s, n, plus, &len);
+}
+
+char *url_decode_len(struct arena *a, const char *s, size_t n, bool plus,
+                     size_t *len)
+{
 	char *out = arena_alloc(a, n + 1), *o = out;
 	for (size_t i = 0; i < n; i++) {
 		int hi, lo;
@@ -32,6 +40,7 @@ char *url_decode(struct arena *a, const char *s, size_t n, bool plus)
 		}
 	}
 	*o = 0;
+	*len = (size_t)(o - out);
 	return out;
 }
 
@@ -45,7 +54,7 @@ int query_parse(struct arena *a, const char *qs, struct query *out)
 	for (const char *p = qs; *p; p++)
 		cap += *p == '&';
 	if (cap > QUERY_MAX_ARGS)
-		return -1;
+		return QUERY_TOO_MANY;
 	out->v = arena_alloc(a, sizeof *out->v * (size_t)cap);
 	const char *p = qs;
 	while (*p) {
@@ -55,10 +64,14 @@ int query_parse(struct arena *a, const char *qs, struct query *out)
 			const char *eq = memchr(p, '=', len);
 			size_t klen = eq ? (size_t)(eq - p) : len;
 			struct qarg *q = &out->v[out->n++];
-			q->key = url_decode(a, p, klen, true);
-			q->val =
-			    eq ? url_decode(a, eq + 1, len - klen - 1, true)
-			       : arena_strdup(a, "");
+			size_t kn, vn = 0;
+			q->key = url_decode_len(a, p, klen, true, &kn);
+			q->val = eq ? url_decode_len(a, eq + 1, len - klen - 1,
+			                             true, &vn)
+			            : arena_strdup(a, "");
+			if (!utf8_text_ok(q->key, kn) ||
+			    !utf8_text_ok(q->val, vn))
+				return QUERY_BAD_TEXT;
 		}
 		p += len;
 		if (*p == '&')

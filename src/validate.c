@@ -3,6 +3,7 @@
  * the reference's wording. */
 #include "validate.h"
 #include "digest.h"
+#include "json_strict.h"
 #include "link.h"
 #include "values.h"
 
@@ -28,7 +29,14 @@ static struct json_object *form_body(struct request *rq)
 {
 	struct query q;
 	char *text = arena_strndup(rq->a, rq->body, rq->body_len);
-	if (query_parse(rq->a, text, &q) < 0) {
+	int got = query_parse(rq->a, text, &q);
+	if (got == QUERY_BAD_TEXT) {
+		resp_detail(rq, 400,
+		            "Form data must be UTF-8 text without NUL "
+		            "characters.");
+		return NULL;
+	}
+	if (got < 0) {
 		resp_detail(rq, 400, "Too many form fields.");
 		return NULL;
 	}
@@ -79,23 +87,21 @@ static const char *py_type(struct json_object *v)
 
 static struct json_object *json_body(struct request *rq)
 {
-	struct json_tokener *tok = json_tokener_new_ex(64);
+	const char *bad = json_strict_check(rq->a, rq->body, rq->body_len);
+	if (bad) {
+		resp_detail(rq, 400,
+		            arena_printf(rq->a, "JSON parse error - %s", bad));
+		return NULL;
+	}
+	/* strict JSON now, which json-c reads alike; its own bound is
+	 * above ours so that ours is the one that speaks */
+	struct json_tokener *tok = json_tokener_new_ex(JSON_MAX_DEPTH + 2);
 	/* the body's terminating NUL ends a top-level scalar ("null", "5"),
 	 * which json-c would otherwise wait for more of */
 	struct json_object *o =
 	    json_tokener_parse_ex(tok, rq->body, (int)rq->body_len + 1);
 	enum json_tokener_error e = json_tokener_get_error(tok);
-	size_t end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
-	if (e == json_tokener_success) {
-		while (end < rq->body_len &&
-		       isspace((unsigned char)rq->body[end]))
-			end++;
-		if (end < rq->body_len)
-			e = json_tokener_error_parse_unexpected;
-	} else if (e == json_tokener_continue) {
-		e = json_tokener_error_parse_eof;
-	}
 	if (e != json_tokener_success) {
 		if (o)
 			json_object_put(o);

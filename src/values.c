@@ -239,9 +239,10 @@ bool is_url(const char *s)
 	if (*p == ':') {
 		p++;
 		int n = 0;
+		long port = 0;
 		while (isdigit((unsigned char)p[n]))
-			n++;
-		if (n < 1 || n > 5)
+			port = port * 10 + (p[n++] - '0');
+		if (n < 1 || n > 5 || port > 65535)
 			return false;
 		p += n;
 	}

@@ -3,6 +3,7 @@
  * answered, and the arena emptied. */
 #define _GNU_SOURCE /* ppoll */
 #include "worker.h"
+#include "json_strict.h"
 #include "pool.h"
 #include "request.h"
 #include "router.h"
@@ -48,6 +49,20 @@ static char *base_url(struct arena *a, FCGX_Request *f)
 	return arena_printf(a, "%.*s://%.*s", (int)sl, scheme, (int)hl, host);
 }
 
+/* The client's header values (HTTP_*, CONTENT_TYPE) are UTF-8 text:
+ * they reach hyperlinks, SQL parameters and logs. */
+static bool headers_ok(FCGX_Request *f)
+{
+	for (char **e = f->envp; e && *e; e++) {
+		if (strncmp(*e, "HTTP_", 5) && strncmp(*e, "CONTENT_TYPE=", 13))
+			continue;
+		const char *v = strchr(*e, '=');
+		if (v && !utf8_text_ok(v + 1, strlen(v + 1)))
+			return false;
+	}
+	return true;
+}
+
 static bool read_request(struct request *rq, FCGX_Request *f)
 {
 	struct arena *a = rq->a;
@@ -57,16 +72,37 @@ static bool read_request(struct request *rq, FCGX_Request *f)
 	const char *uri = param(f, "REQUEST_URI");
 	if (!uri)
 		uri = "/";
-	size_t plen = strcspn(uri, "?");
-	rq->path = url_decode(a, uri, plen, false);
+	size_t plen = strcspn(uri, "?"), dlen;
+	rq->path = url_decode_len(a, uri, plen, false, &dlen);
 	rq->raw_query = uri[plen] == '?' ? uri + plen + 1 : "";
-	if (query_parse(a, rq->raw_query, &rq->q) < 0) {
+	rq->base = base_url(a, f);
+	rq->root = "";
+	/* bytes no reader after this could take for what they are: a NUL
+	 * (raw or %00) ends a C string early, invalid UTF-8 breaks JSON
+	 * and PostgreSQL's text */
+	if (!utf8_text_ok(rq->path, dlen)) {
+		rq->path = "/";
+		resp_detail(rq, 400,
+		            "The path must be UTF-8 text without NUL "
+		            "characters.");
+		return false;
+	}
+	if (!headers_ok(f)) {
+		resp_detail(rq, 400, "Header values must be UTF-8 text.");
+		return false;
+	}
+	int qrc = query_parse(a, rq->raw_query, &rq->q);
+	if (qrc == QUERY_BAD_TEXT) {
+		resp_detail(rq, 400,
+		            "Query arguments must be UTF-8 text without NUL "
+		            "characters.");
+		return false;
+	}
+	if (qrc < 0) {
 		resp_detail(rq, 400, "Too many query arguments.");
 		return false;
 	}
 	rq->format = query_get(&rq->q, "format");
-	rq->base = base_url(a, f);
-	rq->root = "";
 	rq->authz = param(f, "HTTP_AUTHORIZATION");
 	rq->content_type = param(f, "CONTENT_TYPE");
 	rq->accept = param(f, "HTTP_ACCEPT");

@@ -1,8 +1,10 @@
 """Runs each libFuzzer target (tests/fuzz/fuzz_*.c, built by `make test`
 into var/build-fuzz/) for a few seconds from the seeds: a crash, a
-sanitizer report or a leak fails the test. `make fuzz` runs them longer."""
+sanitizer report or a leak fails the test, and so does a target that was
+not built (the list comes from the sources). `make fuzz` runs them longer."""
 
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -12,17 +14,18 @@ import pytest
 ROOT = Path(os.environ.get("REGISTRY_ROOT") or Path(__file__).resolve().parent.parent)
 BUILT = ROOT / "var" / "build-fuzz"
 SECONDS = int(os.environ.get("FUZZ_TEST_SECONDS", "8"))
+SOURCES = sorted((ROOT / "tests" / "fuzz").glob("fuzz_*.c"))
 
 
-def targets():
-    if not BUILT.is_dir():
-        return []
-    return sorted(p for p in BUILT.glob("fuzz_*")
-                  if p.is_file() and os.access(p, os.X_OK))
+def test_fuzz_sources_exist():
+    assert SOURCES, "no tests/fuzz/fuzz_*.c found"
 
 
-@pytest.mark.parametrize("target", targets(), ids=lambda p: p.name)
-def test_fuzz_target(target):
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_fuzz_target(source):
+    target = BUILT / source.stem
+    assert target.is_file() and os.access(target, os.X_OK), (
+        f"{target} was not built (make fuzz-build)")
     with tempfile.TemporaryDirectory() as corpus:
         run = subprocess.run(
             [str(target), f"-max_total_time={SECONDS}", "-max_len=4096",
@@ -31,3 +34,6 @@ def test_fuzz_target(target):
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             timeout=SECONDS + 120)
     assert run.returncode == 0, run.stdout[-4000:]
+    # a target that ran nothing (it exits 0 at once) tested nothing
+    done = re.findall(r"Done (\d+) runs", run.stdout)
+    assert done and int(done[-1]) > 0, run.stdout[-4000:]

@@ -5,6 +5,7 @@
 #include "arena.h"
 #include "cursor.h"
 #include "glob.h"
+#include "json_strict.h"
 #include "link.h"
 #include "query.h"
 #include "values.h"
@@ -161,6 +162,48 @@ static void test_cursor(struct arena *a)
 	CHECK(raw && n == 5 && !memcmp(raw, "hello", 5));
 }
 
+static bool strict_ok(struct arena *a, const char *s)
+{
+	return json_strict_check(a, s, strlen(s)) == NULL;
+}
+
+static void test_json_strict(struct arena *a)
+{
+	CHECK(strict_ok(a, "{}"));
+	CHECK(strict_ok(a, " [1, -0.5e+3, 1E2, true, false, null, \"\"] "));
+	CHECK(strict_ok(a, "\"\\ud83d\\ude00 caf\xc3\xa9\""));
+	CHECK(strict_ok(a, "0"));
+	CHECK(!strict_ok(a, ""));
+	CHECK(!strict_ok(a, "[1,]"));
+	CHECK(!strict_ok(a, "{\"a\":1,}"));
+	CHECK(!strict_ok(a, "[1]/**/"));
+	CHECK(!strict_ok(a, "['a']"));
+	CHECK(!strict_ok(a, "[NaN]"));
+	CHECK(!strict_ok(a, "[-Infinity]"));
+	CHECK(!strict_ok(a, "[01]"));
+	CHECK(!strict_ok(a, "[1.]"));
+	CHECK(!strict_ok(a, "[\"\x01\"]"));
+	CHECK(!strict_ok(a, "[\"\xc0\xaf\"]"));
+	CHECK(!strict_ok(a, "[\"\xed\xa0\x80\"]"));
+	CHECK(!strict_ok(a, "[\"\\ud800\"]"));
+	CHECK(!strict_ok(a, "[\"\\udc00\"]"));
+	CHECK(!strict_ok(a, "[] []"));
+	char deep[200];
+	memset(deep, '[', 64);
+	memset(deep + 64, ']', 64);
+	deep[128] = 0;
+	CHECK(strict_ok(a, deep));
+	memset(deep, '[', 65);
+	memset(deep + 65, ']', 65);
+	deep[130] = 0;
+	CHECK(!strict_ok(a, deep));
+	CHECK_STR(json_strict_check(a, "{\"a\" 1}", 8),
+	          "Expecting ':' delimiter: line 1 column 6 (char 5)");
+	CHECK(utf8_text_ok("caf\xc3\xa9", 5));
+	CHECK(!utf8_text_ok("a\0b", 3));
+	CHECK(!utf8_text_ok("\xf4\x90\x80\x80", 4));
+}
+
 int main(void)
 {
 	struct arena a = {0};
@@ -169,6 +212,7 @@ int main(void)
 	test_values(&a);
 	test_links();
 	test_cursor(&a);
+	test_json_strict(&a);
 	arena_free(&a);
 	return check_done("test_parsers");
 }
