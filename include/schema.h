@@ -64,7 +64,11 @@ struct field {
 	/* F_UUID: when this field is given, the uuid is derived from it
 	 * (SHA-256 hex of the value, every second digit, read as a UUID) */
 	const char *uuid_from;
-	int max_len;    /* 0 = unbounded */
+	int max_len; /* characters; 0 = unbounded */
+	/* UTF-8 bytes, for columns in a B-tree index (whose rows hold about
+	 * 2.7 kB): max_len characters of up to 4 bytes each might not fit.
+	 * 0 = no bound beyond max_len. */
+	int max_bytes;
 	int min_value;  /* F_INT */
 	int max_value;  /* F_INT; 0 = none */
 	enum fauto aut; /* server-filled */

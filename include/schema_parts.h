@@ -9,6 +9,12 @@
 
 #define LONG_TEXT 1048576
 
+/* The UTF-8 bytes the text columns of one B-tree index may take together:
+ * PostgreSQL's index rows hold at most 2704 bytes, the rest is the row's
+ * header and its other columns. A field in such an index gets its share
+ * as .max_bytes (two text columns: half each). */
+#define INDEX_BYTES 2600
+
 /* Fields every resource carries; the server fills them on each write. */
 #define LAST_UPDATED                                                           \
 	{                                                                      \

@@ -465,7 +465,7 @@ static int load_authors(struct load *l)
 		        "WITH ins AS (INSERT INTO author "
 		        "(updated_by_id, name, identifier, uuid) VALUES "
 		        "($1, $2, $3, coalesce($4::uuid, gen_random_uuid())) "
-		        "ON CONFLICT (identifier) DO NOTHING RETURNING id) "
+		        "ON CONFLICT (uuid) DO NOTHING RETURNING id) "
 		        "SELECT id FROM ins UNION ALL "
 		        "SELECT id FROM author WHERE identifier = $3",
 		        4, v, l->author[i]) < 0)

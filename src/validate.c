@@ -395,6 +395,11 @@ static void check_text(struct request *rq, const struct field *f,
 		                       "Ensure this field has no more than %d "
 		                       "characters.",
 		                       f->max_len));
+	else if (f->max_bytes && strlen(s) > (size_t)f->max_bytes)
+		msg(msgs, arena_printf(rq->a,
+		                       "Ensure this field has no more than %d "
+		                       "bytes in UTF-8.",
+		                       f->max_bytes));
 	if (nul)
 		msg(msgs, "Null characters are not allowed.");
 	if (f->type == F_URL && !is_url(s))

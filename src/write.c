@@ -108,7 +108,9 @@ static void write_error(struct request *rq, const struct resource *r,
 		resp_db_failure(rq);
 		return;
 	}
-	if (!strcmp(state, "23505") && cons) {
+	/* 23P01: the long identifiers' uniqueness is an exclusion
+	 * constraint (migrations/0004_long_values.sql) */
+	if ((!strcmp(state, "23505") || !strcmp(state, "23P01")) && cons) {
 		unique_error(rq, r, cons, update);
 		return;
 	}
