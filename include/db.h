@@ -18,6 +18,8 @@ struct db {
 	struct db_stmt *stmts;
 	int nstmts, cap;
 	int next_id;
+	int statement_timeout; /* ms, set on each new connection */
+	char last_state[6];    /* SQLSTATE of the last failed statement */
 };
 
 void db_init(struct db *d, const char *url);

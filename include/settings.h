@@ -17,9 +17,10 @@ struct settings {
 	const char *data_dir; /* the object store; "" = none */
 	const char *docs_dir; /* the guides the website renders */
 	const char *migrations_dir;
-	int upload_ttl;     /* seconds an upload URL stays good */
-	long long body_max; /* largest request body read, bytes */
-	bool remote;        /* a registry for others: no file:// serving */
+	int upload_ttl;        /* seconds an upload URL stays good */
+	long long body_max;    /* largest request body read, bytes */
+	int statement_timeout; /* ms a statement may run; 0 = no limit */
+	bool remote;           /* a registry for others: no file:// serving */
 };
 
 extern struct settings settings;

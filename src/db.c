@@ -44,10 +44,15 @@ static bool connect_now(struct db *d)
 		        PQerrorMessage(d->conn));
 		return false;
 	}
-	/* timestamps are written as UTC ISO text, whatever the server says */
-	PGresult *r = PQexec(d->conn, "SET TimeZone = 'UTC'; "
-	                              "SET DateStyle = 'ISO'; "
-	                              "SET bytea_output = 'hex'");
+	/* timestamps are written as UTC ISO text, whatever the server says;
+	 * no statement of a request runs unbounded (a backstop: filters
+	 * are built to be cheap, src/glob.c) */
+	char sql[160];
+	snprintf(sql, sizeof sql,
+	         "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; "
+	         "SET bytea_output = 'hex'; SET statement_timeout = %d",
+	         d->statement_timeout);
+	PGresult *r = PQexec(d->conn, sql);
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
 	return ok;
@@ -127,6 +132,16 @@ static bool retry_after_loss(struct db *d, PGresult *r, bool was_idle)
 	       connect_now(d);
 }
 
+/* Keeps the SQLSTATE of a failed statement for the answer to read. */
+static void note_state(struct db *d, const PGresult *r)
+{
+	ExecStatusType st = PQresultStatus(r);
+	const char *s = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK
+	                    ? NULL
+	                    : PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	snprintf(d->last_state, sizeof d->last_state, "%s", s ? s : "");
+}
+
 PGresult *db_query(struct db *d, const char *sql, int n,
                    const char *const *vals)
 {
@@ -136,6 +151,7 @@ PGresult *db_query(struct db *d, const char *sql, int n,
 		PQclear(r);
 		r = run_query(d, sql, n, vals);
 	}
+	note_state(d, r);
 	return r;
 }
 
@@ -147,6 +163,7 @@ bool db_cmd(struct db *d, const char *sql)
 		PQclear(r);
 		r = PQexec(d->conn, sql);
 	}
+	note_state(d, r);
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		fprintf(stderr, "registry: %s: %s", sql,

@@ -195,6 +195,22 @@ static bool scalar_cond(struct request *rq, const struct field *f,
 	const char *u;
 	switch (f->type) {
 	case F_NAME: {
+		if (glob_parts(v) > GLOB_MAX_PARTS) {
+			resp_field_error(rq, f->name,
+			                 "A name pattern may hold at most 64 "
+			                 "wildcards and classes.");
+			return false;
+		}
+		/* only '*': every name matches, at no cost (a required
+		 * column holds no NULLs, so no condition at all) */
+		if (strspn(v, "*") == strlen(v)) {
+			if (!f->required) {
+				buf_puts(w, " AND t.");
+				sql_column(w, f);
+				buf_puts(w, " IS NOT NULL");
+			}
+			return true;
+		}
 		/* The pattern as (SELECT $n): the planner then leaves it alone
 		 * instead of trying it on the column's statistics, which on a
 		 * large table cost more per request than the match itself. */

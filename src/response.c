@@ -49,9 +49,20 @@ void resp_field_error(struct request *r, const char *field, const char *msg)
 
 void resp_db_failure(struct request *r)
 {
-	if (db_lost(r->db))
+	const char *state = r->db ? r->db->last_state : "";
+	if (db_lost(r->db)) {
 		resp_detail(r, 503, "Service temporarily unavailable.");
-	else
+	} else if (!strcmp(state, "57014")) {
+		/* the statement_timeout setting cancelled it */
+		req_header(r, "Retry-After", "5");
+		resp_detail(r, 503,
+		            "The database took too long to answer this "
+		            "request.");
+	} else if (!strcmp(state, "2201B") || !strcmp(state, "54001")) {
+		/* a name pattern PostgreSQL could not take as a regular
+		 * expression (src/glob.c means to make none) */
+		resp_detail(r, 400, "Invalid name pattern.");
+	} else
 		resp_detail(r, 500, "Internal server error.");
 }
 

@@ -86,6 +86,11 @@ static const struct setting table[] = {
      1LL << 34, S_NONE,
      "largest request body the registry reads (the front server may "
      "refuse smaller ones first)"},
+    {"statement_timeout", "REGISTRY_STATEMENT_TIMEOUT", NULL, T_INT,
+     AT(statement_timeout), "10000", 0, 3600 * 1000, S_NONE,
+     "milliseconds one database statement of a request may run before "
+     "PostgreSQL cancels it and the request is answered 503; 0 for no "
+     "limit"},
     {"remote", "REGISTRY_REMOTE", NULL, T_BOOL, AT(remote), "false", 0, 0,
      S_NONE,
      "a registry for others: it serves no file:// data from its own disk"},

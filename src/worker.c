@@ -227,6 +227,7 @@ void worker_main(int listen_fd)
 	FCGX_Init();
 	FCGX_InitRequest(&f, listen_fd, 0);
 	db_init(&db, settings.database);
+	db.statement_timeout = settings.statement_timeout;
 	db_ready(&db);
 	while (wait_for_connection(listen_fd, &open)) {
 		if (FCGX_Accept_r(&f) < 0)

@@ -104,7 +104,7 @@ static void write_error(struct request *rq, const struct resource *r,
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	const char *cons = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
 	const char *col = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
-	if (!state || db_lost(rq->db)) {
+	if (!state || db_lost(rq->db) || !strcmp(state, "57014")) {
 		resp_db_failure(rq);
 		return;
 	}

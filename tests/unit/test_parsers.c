@@ -50,6 +50,25 @@ static void test_query(struct arena *a)
 
 static void test_glob(struct arena *a)
 {
+	/* ranges, reversed ranges (dropped, as Python's fnmatch does),
+	 * runs of wildcards collapsed */
+	CHECK(glob_matches(a, "[a-c]x", "bx"));
+	CHECK(!glob_matches(a, "[a-c]x", "dx"));
+	CHECK(!glob_matches(a, "[z-a]", "m"));
+	CHECK(!glob_matches(a, "[z-a]", "z"));
+	CHECK(glob_matches(a, "[!z-a]", "m"));
+	CHECK(glob_matches(a, "[xz-a]", "x"));
+	CHECK(!glob_matches(a, "[xz-a]", "z"));
+	CHECK(glob_matches(a, "[a-]", "-"));
+	CHECK(glob_matches(a, "[]]", "]"));
+	CHECK(glob_matches(a, "[!]]", "a"));
+	CHECK_STR(glob_to_regex(a, "a***b"), "^a.*b$");
+	CHECK_STR(glob_to_regex(a, "a*?*?b"), "^a...*b$");
+	CHECK_STR(glob_to_regex(a, "[z-a]"), "^(?!)$");
+	CHECK_STR(glob_to_regex(a, "[!z-a]"), "^.$");
+	CHECK(glob_parts("a***b") == 1);
+	CHECK(glob_parts("*a?b[c]d[e") == 3);
+	CHECK(glob_parts("x") == 0);
 	CHECK(glob_matches(a, "SEIRS*", "SEIRS_model/parameters"));
 	CHECK(glob_matches(a, "*/parameters", "SEIRS_model/parameters"));
 	CHECK(!glob_matches(a, "SEIRS", "SEIRS_model"));
