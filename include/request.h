@@ -43,6 +43,10 @@ struct request {
 	struct buf headers; /* extra "Name: value\r\n" lines */
 	const char *out;
 	size_t out_len;
+	/* out_fd + 1 when the body is a file's out_len bytes, sent from
+	 * disk in pieces (so 0, the default, means none); the worker closes
+	 * it after sending */
+	int out_fd1;
 };
 
 void req_header(struct request *r, const char *name, const char *value);
@@ -56,6 +60,12 @@ void resp_detail(struct request *r, int status, const char *msg);
 void resp_field_error(struct request *r, const char *field, const char *msg);
 void resp_text(struct request *r, int status, const char *ctype,
                const char *body, size_t len);
+
+/* A body read from the open file fd (len bytes), sent in pieces after the
+ * headers: memory stays bounded whatever its size. The fd is the
+ * request's now. */
+void resp_file(struct request *r, int status, const char *ctype, int fd,
+               size_t len);
 
 /* After a failed statement: 503 when the database is gone, else 500. */
 void resp_db_failure(struct request *r);

@@ -5,6 +5,7 @@
  * disk - the file itself, sent by nginx (X-Accel-Redirect to /_files/),
  * never read by a worker. */
 #include "alias.h"
+#include "mime.h"
 #include "settings.h"
 
 #include <stdlib.h>
@@ -123,13 +124,15 @@ static void send_local(struct request *rq, const char *file, bool local)
 		return;
 	}
 	const char *base = strrchr(file, '/') + 1;
+	/* nginx keeps this type when it sends the file (X-Accel-Redirect) */
+	const char *type = mime_type_for(base);
 	req_header(rq, "Content-Disposition",
 	           arena_printf(rq->a, "inline; filename*=UTF-8''%s",
 	                        encode(rq->a, base, "-._~")));
 	req_header(
 	    rq, "X-Accel-Redirect",
 	    arena_printf(rq->a, "/_files%s", encode(rq->a, file, "-._~/")));
-	resp_text(rq, 200, NULL, "", 0);
+	resp_text(rq, 200, type, "", 0);
 }
 
 /* root + path: a redirect, or the file itself when it is on this disk */

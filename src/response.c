@@ -21,6 +21,13 @@ void resp_text(struct request *r, int status, const char *ctype,
 	r->out_len = len;
 }
 
+void resp_file(struct request *r, int status, const char *ctype, int fd,
+               size_t len)
+{
+	resp_text(r, status, ctype, "", len);
+	r->out_fd1 = fd + 1;
+}
+
 void resp_json(struct request *r, int status, struct json_object *obj)
 {
 	size_t len;

@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "digest.h"
 #include "handlers.h"
+#include "mime.h"
 #include "settings.h"
 #include "validate.h"
 
@@ -269,6 +270,63 @@ static bool keep(struct request *rq, const char *dir, const char *sha1, int fd,
 	return true;
 }
 
+/* The media type an upload was sent with, as "type/subtype" in lower case
+ * (parameters dropped), or NULL when there is none that reads as one. */
+static const char *upload_type(struct request *rq)
+{
+	const char *ct = rq->content_type;
+	static const char tchar[] = "abcdefghijklmnopqrstuvwxyz0123456789"
+	                            "!#$&^_.+-";
+	if (!ct)
+		return NULL;
+	size_t n = strcspn(ct, "; \t");
+	if (n == 0 || n > 127)
+		return NULL;
+	char *t = arena_strndup(rq->a, ct, n);
+	int slashes = 0;
+	for (char *p = t; *p; p++) {
+		*p = (char)tolower((unsigned char)*p);
+		if (*p == '/')
+			slashes++;
+		else if (!strchr(tchar, *p))
+			return NULL;
+	}
+	if (slashes != 1 || t[0] == '/' || t[n - 1] == '/')
+		return NULL;
+	return strcmp(t, MIME_DEFAULT) ? t : NULL;
+}
+
+/* Remembers the upload's media type beside the object, as
+ * objects/<xx>/<sha1>.type (written whole, then renamed into place). */
+static void keep_type(struct request *rq, const char *dir, const char *sha1,
+                      const char *type)
+{
+	char *to = arena_printf(rq->a, "%s.type", object_path(rq, dir, sha1));
+	char *tmp = arena_printf(rq->a, "%s.%d", to, (int)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return;
+	bool ok = fputs(type, f) >= 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, to) != 0)
+		unlink(tmp);
+}
+
+/* The type remembered for a stored object, or NULL. */
+static const char *kept_type(struct request *rq, const char *dir,
+                             const char *sha1)
+{
+	char *path = arena_printf(rq->a, "%s.type", object_path(rq, dir, sha1));
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char t[128];
+	size_t n = fread(t, 1, sizeof t - 1, f);
+	fclose(f);
+	t[n] = 0;
+	return n ? arena_strdup(rq->a, t) : NULL;
+}
+
 /* The body file nginx names must be one of its own in incoming/. */
 static bool body_file_ok(struct request *rq, const char *dir, const char *file)
 {
@@ -346,6 +404,9 @@ void store_upload(struct request *rq, const char *rest)
 		resp_detail(rq, 500, "Internal server error.");
 		return;
 	}
+	const char *type = upload_type(rq);
+	if (type)
+		keep_type(rq, dir, rest, type);
 	resp_text(rq, 201, NULL, "", 0);
 }
 
@@ -422,9 +483,18 @@ void store_download(struct request *rq, const char *rest)
 	const char *name = download_name(rq, rest, ext);
 	if (name)
 		req_header(rq, "Content-Disposition", name);
+	/* the type the name implies (its file type's extension), else the
+	 * one it was uploaded with; nginx keeps it (X-Accel-Redirect) */
+	const char *type =
+	    mime_type_for(ext ? arena_printf(rq->a, "%s.%s", rest, ext) : rest);
+	if (!strcmp(type, MIME_DEFAULT)) {
+		const char *kept = kept_type(rq, dir, rest);
+		if (kept)
+			type = kept;
+	}
 	req_header(rq, "X-Accel-Redirect",
 	           arena_printf(rq->a, "/_store/%.2s/%s", rest, rest));
-	resp_text(rq, 200, NULL, "", 0);
+	resp_text(rq, 200, type, "", 0);
 }
 
 /* ---- the command ---- */

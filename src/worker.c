@@ -127,6 +127,24 @@ static bool read_request(struct request *rq, FCGX_Request *f)
 	return true;
 }
 
+/* A body from a file (resp_file): read and sent in pieces, so a large
+ * answer (an RO-Crate zip of big files) never sits in memory whole. */
+static void send_file(struct request *rq, FCGX_Request *f)
+{
+	int fd = rq->out_fd1 - 1;
+	static char piece[64 * 1024];
+	size_t left = strcmp(rq->method, "HEAD") ? rq->out_len : 0;
+	while (left) {
+		ssize_t n =
+		    read(fd, piece, left < sizeof piece ? left : sizeof piece);
+		if (n <= 0 || FCGX_PutStr(piece, (int)n, f->out) < 0)
+			break;
+		left -= (size_t)n;
+	}
+	close(fd);
+	rq->out_fd1 = 0;
+}
+
 /* libfcgi's FCGX_FPrintF has its own, smaller printf: format with libc */
 static void write_response(struct request *rq, FCGX_Request *f)
 {
@@ -141,6 +159,10 @@ static void write_response(struct request *rq, FCGX_Request *f)
 	buf_printf(&h, "Vary: Accept\r\nContent-Length: %zu\r\n\r\n",
 	           rq->out_len);
 	FCGX_PutStr(h.p, (int)h.len, f->out);
+	if (rq->out_fd1) {
+		send_file(rq, f);
+		return;
+	}
 	if (rq->out_len && strcmp(rq->method, "HEAD"))
 		FCGX_PutStr(rq->out, (int)rq->out_len, f->out);
 }

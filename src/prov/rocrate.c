@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 #include <zip.h>
 
 #define CLI_URL  "https://github.com/FAIRDataPipeline/FAIR-CLI"
@@ -701,24 +703,34 @@ static void add_dirs(zip_t *z, struct arena *a, const char *path)
 	}
 }
 
+/* The zip is written by libzip to a temporary file, which files are
+ * streamed into (deflated a piece at a time), and then sent from disk in
+ * pieces (resp_file): a crate of large local files costs the worker
+ * bounded memory, not the size of the zip. The file is unlinked once
+ * open, so nothing is left behind whatever happens next. */
 static void write_zip(struct request *rq, struct crate *c,
                       struct json_object *meta)
 {
 	struct buf text;
 	buf_init(&text, rq->a);
 	jw_write(&text, meta, &JW_PYTHON_INDENT4_SORTED);
-	zip_error_t err;
-	zip_error_init(&err);
-	zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &err);
-	zip_t *z = src ? zip_open_from_source(src, ZIP_TRUNCATE, &err) : NULL;
-	if (!z) {
-		if (src)
-			zip_source_free(src);
-		zip_error_fini(&err);
+	const char *tmp = getenv("TMPDIR");
+	char *path = arena_printf(rq->a, "%s/registry-crate-XXXXXX",
+	                          tmp && *tmp ? tmp : "/tmp");
+	int tfd = mkstemp(path);
+	if (tfd < 0) {
+		perror("registry: ro-crate: mkstemp");
 		resp_detail(rq, 500, "Internal server error.");
 		return;
 	}
-	zip_source_keep(src);
+	close(tfd);
+	int zerr = 0;
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	if (!z) {
+		unlink(path);
+		resp_detail(rq, 500, "Internal server error.");
+		return;
+	}
 	zip_source_t *m = zip_source_buffer(z, text.p, text.len, 0);
 	if (m && zip_file_add(z, "ro-crate-metadata.json", m, 0) < 0)
 		zip_source_free(m);
@@ -735,26 +747,20 @@ static void write_zip(struct request *rq, struct crate *c,
 			zip_source_free(fs);
 	}
 	bool ok = zip_close(z) == 0;
-	if (!ok)
-		zip_discard(z);
-	zip_stat_t zs;
-	char *data = NULL;
-	zip_uint64_t len = 0;
-	if (ok && zip_source_stat(src, &zs) == 0 && zip_source_open(src) == 0) {
-		len = zs.size;
-		data = arena_alloc(rq->a, len + 1);
-		ok = zip_source_read(src, data, len) == (zip_int64_t)len;
-		zip_source_close(src);
-	} else {
-		ok = false;
-	}
-	zip_source_free(src);
-	zip_error_fini(&err);
 	if (!ok) {
+		fprintf(stderr, "registry: ro-crate: %s\n", zip_strerror(z));
+		zip_discard(z);
+	}
+	int fd = ok ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	unlink(path);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
 		resp_detail(rq, 500, "Internal server error.");
 		return;
 	}
-	resp_text(rq, 200, "application/zip", data, (size_t)len);
+	resp_file(rq, 200, "application/zip", fd, (size_t)st.st_size);
 }
 
 void rocrate_write(struct request *rq, const struct pv_graph *g,
