@@ -7,6 +7,7 @@
 #include "handlers.h"
 #include "json_text.h"
 #include "openapi.h"
+#include "resource_doc.h"
 #include "validate.h"
 
 #include <stdlib.h>
@@ -800,8 +801,7 @@ static char *write_document(struct request *rq)
 	for (int i = 0; i < n_resources; i++) {
 		open_(&w, '{');
 		kstr(&w, "name", resources[i].name);
-		if (resources[i].doc)
-			kstr(&w, "description", resources[i].doc);
+		kstr(&w, "description", resource_doc(&resources[i]));
 		close_(&w, '}');
 	}
 	close_(&w, ']');
