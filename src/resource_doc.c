@@ -64,7 +64,7 @@ static void kind(struct text *t, const struct field *f)
 			put(t, ", at most %d characters", f->max_len);
 		break;
 	case F_VERSION:
-		put(t, "a semantic version, MAJOR.MINOR.PATCH with an optional "
+		put(t, "a semantic version: MAJOR.MINOR.PATCH, then maybe "
 		       "-prerelease and +build");
 		break;
 	case F_URL:
@@ -82,9 +82,11 @@ static void kind(struct text *t, const struct field *f)
 		put(t, "true or false");
 		break;
 	case F_INT:
-		put(t, "a whole number, %d or more", f->min_value);
 		if (f->max_value)
-			put(t, " up to %d", f->max_value);
+			put(t, "a whole number from %d to %d", f->min_value,
+			    f->max_value);
+		else
+			put(t, "a whole number, %d or more", f->min_value);
 		break;
 	case F_LINK:
 		put(t, "the address of a `%s` record", f->target);
