@@ -108,6 +108,9 @@ static void kind(struct text *t, const struct field *f)
 		put(t, "a list of text");
 		break;
 	}
+	/* a column in a B-tree index (docs/security.md) */
+	if (f->max_bytes)
+		put(t, " and %d bytes in UTF-8", f->max_bytes);
 }
 
 static void field_line(struct text *t, const struct field *f, bool writable)
