@@ -3,7 +3,7 @@
 # Everything generated goes under var/ except the binary, cgi-bin/registry.
 
 CC       = gcc
-PKGS     = fcgi libpq json-c uuid libcrypto libgvc libzip
+PKGS     = fcgi libpq json-c uuid libcrypto libgvc libzip libcurl
 # pkg-config may not be installed yet when this file is first read; `run` and
 # `test` install it and then build in a fresh make, which asks again.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null || \
@@ -11,7 +11,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null || \
                      -I/usr/include/graphviz)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
                 echo -lfcgi -lpq -ljson-c -luuid -lcrypto -lgvc -lcgraph \
-                     -lcdt -lzip)
+                     -lcdt -lzip -lcurl)
 
 WARN     = -std=c11 -Wall -Wextra -Werror
 # POSIX and the usual BSD/GNU extras (strdup, setenv, readlink, PATH_MAX)
@@ -42,7 +42,8 @@ PACKAGES = gcc make pkg-config libfcgi-dev libpq-dev libjson-c-dev uuid-dev \
            libssl-dev postgresql nginx curl python3-pytest python3-requests \
            ca-certificates libfcgi-bin clang libclang-rt-14-dev \
            libgraphviz-dev libzip-dev python3-prov python3-rdflib \
-           chromium python3-websocket wrk postgresql-contrib procps
+           chromium python3-websocket wrk postgresql-contrib procps \
+           libcurl4-openssl-dev
 
 RUN_PORT  = 8000
 TEST_VAR  = var/test
