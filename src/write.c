@@ -109,7 +109,7 @@ static void write_error(struct request *rq, const struct resource *r,
 		return;
 	}
 	/* 23P01: the long identifiers' uniqueness is an exclusion
-	 * constraint (migrations/0004_long_values.sql) */
+	 * constraint (migrations/0005_long_values.sql) */
 	if ((!strcmp(state, "23505") || !strcmp(state, "23P01")) && cons) {
 		unique_error(rq, r, cons, update);
 		return;

@@ -1,4 +1,4 @@
--- 0004_long_values.sql - unique rules that hold every value the API
+-- 0005_long_values.sql - unique rules that hold every value the API
 -- accepts. A B-tree index row holds at most about 2.7 kB, but the
 -- reference lets identifiers be 1 MiB long (and external objects join
 -- five texts of up to 1 MiB in one rule): such a value failed the insert
