@@ -87,7 +87,7 @@ static const struct setting table[] = {
      "largest request body the registry reads (the front server may "
      "refuse smaller ones first)"},
     {"statement_timeout", "REGISTRY_STATEMENT_TIMEOUT", NULL, T_INT,
-     AT(statement_timeout), "10000", 0, 3600 * 1000, S_NONE,
+     AT(statement_timeout), "30000", 0, 3600 * 1000, S_NONE,
      "milliseconds one database statement of a request may run before "
      "PostgreSQL cancels it and the request is answered 503; 0 for no "
      "limit"},
