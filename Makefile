@@ -42,7 +42,8 @@ PACKAGES = gcc make pkg-config libfcgi-dev libpq-dev libjson-c-dev uuid-dev \
            libssl-dev postgresql nginx curl python3-pytest python3-requests \
            ca-certificates libfcgi-bin clang libclang-rt-14-dev \
            libgraphviz-dev libzip-dev python3-prov python3-rdflib \
-           chromium python3-websocket wrk postgresql-contrib procps
+           chromium python3-websocket wrk postgresql-contrib procps \
+           apache2 apache2-utils
 
 RUN_PORT  = 8000
 TEST_VAR  = var/test
