@@ -24,7 +24,8 @@ from test_admin import instance_env, run_bin
 
 MODULES = "/usr/lib/apache2/modules"
 APACHE_MODULES = ["mpm_prefork", "authz_core", "authz_user", "authn_core",
-                  "authn_file", "auth_basic", "proxy", "proxy_fcgi"]
+                  "authn_file", "auth_basic", "proxy", "proxy_fcgi", "alias",
+                  "mime"]
 
 
 def wait_for(what, check, seconds=30):
@@ -69,11 +70,11 @@ def registry_pool(registry_bin, var_dir, home, allowed):
 
 
 @contextmanager
-def apache(home, port, open_port, sock, htpasswd):
+def apache(home, port, open_port, sock, htpasswd, static):
     """apache2 with its own ServerRoot under home: /get-token and
-    /revoke-token behind basic authentication, everything proxied to the
-    registry's socket (mod_proxy_fcgi). open_port serves the same registry
-    with no authentication at all."""
+    /revoke-token behind basic authentication, the stylesheet from static,
+    everything else proxied to the registry's socket (mod_proxy_fcgi).
+    open_port serves the same registry with no authentication at all."""
     apache2 = shutil.which("apache2") or "/usr/sbin/apache2"
     assert os.path.exists(apache2), "apache2 is missing (make deps)"
     for d in ("log", "run", "lock"):
@@ -84,7 +85,8 @@ def apache(home, port, open_port, sock, htpasswd):
              f'ErrorLog "{home}/log/error.log"', "LogLevel warn",
              'LogFormat "%h %l %u %t \\"%r\\" %>s %b" common',
              f'CustomLog "{home}/log/access.log" common',
-             "StartServers 1", "MinSpareServers 1", "MaxSpareServers 2"]
+             "StartServers 1", "MinSpareServers 1", "MaxSpareServers 2",
+             "TypesConfig /etc/mime.types"]
     for m in APACHE_MODULES:
         so = f"{MODULES}/mod_{m}.so"
         assert os.path.exists(so), f"{so} is missing (package apache2)"
@@ -104,7 +106,11 @@ def apache(home, port, open_port, sock, htpasswd):
         "    AuthType Basic", '    AuthName "registry"',
         f'    AuthUserFile "{htpasswd}"', "    Require valid-user",
         "  </LocationMatch>",
+        '  ProxyPass "/static/" "!"',
         f'  ProxyPass "/" "{backend}"',
+        f'  Alias "/static/" "{static}/"',
+        f'  <Directory "{static}">', "    Require all granted",
+        "  </Directory>",
         "</VirtualHost>",
         f"<VirtualHost 127.0.0.1:{open_port}>",
         "  <Location />", "    CGIPassAuth On", "  </Location>",
@@ -130,7 +136,7 @@ def apache(home, port, open_port, sock, htpasswd):
 
 
 @pytest.fixture(scope="module")
-def front(registry_bin, var_dir, spare_ports):
+def front(registry_bin, var_dir, spare_ports, root_dir):
     """(Apache's URL with sign-in, its URL without, the allowed user's
     name, the user missing from the allow-list)"""
     htpasswd_bin = shutil.which("htpasswd")
@@ -151,8 +157,8 @@ def front(registry_bin, var_dir, spare_ports):
     allowed = home / "allowed-users"
     allowed.write_text(f"# who may sign in\n{allowed_user}\n")
     with registry_pool(registry_bin, var_dir, home, allowed) as sock, \
-            apache(home, spare_ports[0], spare_ports[1], sock,
-                   htpasswd) as (url, open_url):
+            apache(home, spare_ports[0], spare_ports[1], sock, htpasswd,
+                   root_dir / "src" / "web" / "static") as (url, open_url):
         yield url, open_url, allowed_user, stranger
 
 
