@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "handlers.h"
 #include "link.h"
+#include "openapi.h"
 #include "prov/routes.h"
 #include "schema.h"
 #include "store.h"
@@ -183,6 +184,20 @@ static void api_root(struct request *rq, const char *rest)
 		not_allowed(rq);
 }
 
+static void openapi(struct request *rq, const char *rest)
+{
+	(void)rest;
+	req_header(rq, "Allow", "GET, HEAD, OPTIONS");
+	if (is(rq, "GET") || is(rq, "HEAD"))
+		handle_openapi(rq);
+	else if (is(rq, "OPTIONS"))
+		resp_json(rq, 200,
+		          view_metadata("Openapi", "This API described in "
+		                                   "OpenAPI 3.1."));
+	else
+		not_allowed(rq);
+}
+
 static void username(struct request *rq, const char *rest)
 {
 	(void)rest;
@@ -211,6 +226,7 @@ static const struct route {
 } routes[] = {
     {"/api/", api_root, R_EXACT | R_API},
     {"/api/username/", username, R_EXACT | R_API | R_TOKEN},
+    {"/api/openapi.json", openapi, R_EXACT | R_API | R_TOKEN},
     {"/api/auth-provider/", account_auth_provider, R_EXACT | R_API},
     {"/get-token", account_get_token, R_EXACT},
     {"/revoke-token", account_revoke_token, R_EXACT},
