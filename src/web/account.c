@@ -118,8 +118,10 @@ static long long lookup(struct request *rq, const char *sql, const char *name,
 static long long signed_in_user(struct request *rq)
 {
 	const char *name = rq->remote_user;
-	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD")) {
-		req_header(rq, "Allow", "GET, HEAD");
+	/* GET only: a HEAD (a link checker, a prefetch) must not replace a
+	 * token nobody then sees */
+	if (strcmp(rq->method, "GET")) {
+		req_header(rq, "Allow", "GET");
 		answer(rq, 405, "Method not allowed", "This page is only read.",
 		       NULL);
 		return 0;

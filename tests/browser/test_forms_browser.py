@@ -17,7 +17,7 @@ from test_signin import front, sign_in  # noqa: E402,F401 (a fixture)
 
 
 def test_post_form_in_chromium(front, page, screenshots):  # noqa: F811
-    url, _, user, _ = front
+    url, _, user, _, _ = front
     s, r = sign_in(url, user)
     assert r.status_code == 200, r.text
     cookie = s.cookies.get("registry_session")

@@ -18,7 +18,7 @@ HTML = {"Accept": "text/html"}
 
 
 def signed_in(front):  # noqa: F811
-    url, _, user, _ = front
+    url, _, user, _, _ = front
     s, r = sign_in(url, user)
     assert r.status_code == 200, r.text
     token = re.search(r'id="accesstoken"[^>]* value="([0-9a-f]{40})"',

@@ -2,7 +2,8 @@
 authentication standing in for an institution's single sign-on: a person
 in the allow-list gets a token from /get-token, writes with it (the record's
 updated_by is that person), and after /revoke-token the token is refused.
-The registry trusts REMOTE_USER only there and never a client header; the
+The same behind nginx's auth_basic. The registry trusts REMOTE_USER only
+there and never a client header; the
 page's session lets the browsable API's forms write, each post with the
 session's CSRF token (tests/http/test_forms.py)."""
 
@@ -135,10 +136,72 @@ def apache(home, port, open_port, sock, htpasswd, static):
         proc.wait(timeout=30)
 
 
+@contextmanager
+def nginx(home, port, sock, htpasswd):
+    """nginx in front of the same pool, with auth_basic on the sign-in
+    pages and $remote_user passed as REMOTE_USER there only."""
+    exe = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert os.path.exists(exe), "nginx is missing (make deps)"
+    tmp = home / "nginx-tmp"
+    tmp.mkdir(exist_ok=True)
+    params = "\n".join(
+        f"fastcgi_param {k} {v};" for k, v in [
+            ("REQUEST_METHOD", "$request_method"),
+            ("REQUEST_URI", "$request_uri"),
+            ("QUERY_STRING", "$query_string"),
+            ("CONTENT_TYPE", "$content_type"),
+            ("CONTENT_LENGTH", "$content_length"),
+            ("REQUEST_SCHEME", "$scheme"), ("SERVER_NAME", "$server_name")])
+    conf = home / "nginx.conf"
+    conf.write_text(f"""
+user {pwd.getpwuid(os.geteuid()).pw_name};
+daemon off;
+pid {home}/run/nginx.pid;
+error_log {home}/log/nginx-error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log {home}/log/nginx-access.log combined;
+    client_body_temp_path {tmp}/body;
+    fastcgi_temp_path {tmp}/fastcgi;
+    proxy_temp_path {tmp}/proxy;
+    scgi_temp_path {tmp}/scgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            {params}
+            fastcgi_pass unix:{sock};
+        }}
+        location ~ ^/(get|revoke)-token$ {{
+            auth_basic "registry";
+            auth_basic_user_file {htpasswd};
+            {params}
+            fastcgi_param REMOTE_USER $remote_user;
+            fastcgi_pass unix:{sock};
+        }}
+    }}
+}}
+""")
+    (home / "run").mkdir(exist_ok=True)
+    (home / "log").mkdir(exist_ok=True)
+    check = subprocess.run([exe, "-t", "-c", str(conf)], capture_output=True,
+                           text=True)
+    assert check.returncode == 0, check.stderr
+    proc = subprocess.Popen([exe, "-c", str(conf)], start_new_session=True,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        wait_for("nginx", lambda: can_connect(port))
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def front(registry_bin, var_dir, spare_ports, root_dir):
     """(Apache's URL with sign-in, its URL without, the allowed user's
-    name, the user missing from the allow-list)"""
+    name, the user missing from the allow-list, nginx's URL with sign-in)"""
     htpasswd_bin = shutil.which("htpasswd")
     assert htpasswd_bin, "htpasswd is missing (package apache2-utils)"
     home = var_dir / "signin"
@@ -158,8 +221,9 @@ def front(registry_bin, var_dir, spare_ports, root_dir):
     allowed.write_text(f"# who may sign in\n{allowed_user}\n")
     with registry_pool(registry_bin, var_dir, home, allowed) as sock, \
             apache(home, spare_ports[0], spare_ports[1], sock, htpasswd,
-                   root_dir / "src" / "web" / "static") as (url, open_url):
-        yield url, open_url, allowed_user, stranger
+                   root_dir / "src" / "web" / "static") as (url, open_url), \
+            nginx(home, spare_ports[2], sock, htpasswd) as nginx_url:
+        yield url, open_url, allowed_user, stranger, nginx_url
 
 
 def sign_in(url, user, path="/get-token"):
@@ -176,7 +240,7 @@ def page_token(r):
 
 
 def test_new_user_gets_a_token_writes_and_revokes(front, base_url, var_dir):
-    url, _, user, _ = front
+    url, _, user, _, _ = front
     assert requests.get(url + "/get-token").status_code == 401
     s, r = sign_in(url, user)
     assert r.status_code == 200, r.text
@@ -216,7 +280,7 @@ def test_new_user_gets_a_token_writes_and_revokes(front, base_url, var_dir):
 
 
 def test_user_not_in_the_allow_list_is_refused(front, registry_bin, var_dir):
-    url, _, _, stranger = front
+    url, _, _, stranger, _ = front
     _, r = sign_in(url, stranger)
     assert r.status_code == 403
     assert "not among the people allowed" in r.text
@@ -226,7 +290,7 @@ def test_user_not_in_the_allow_list_is_refused(front, registry_bin, var_dir):
 
 
 def test_disabled_user_cannot_sign_in(front, registry_bin, var_dir):
-    url, _, user, _ = front
+    url, _, user, _, _ = front
     s, r = sign_in(url, user)
     assert r.status_code == 200
     assert run_bin(registry_bin, var_dir, "user", "disable",
@@ -245,14 +309,31 @@ def test_disabled_user_cannot_sign_in(front, registry_bin, var_dir):
 @pytest.mark.parametrize("header", ["Remote-User", "X-Remote-User",
                                     "X-Forwarded-User", "REMOTE_USER"])
 def test_client_headers_are_never_a_sign_in(front, header):
-    _, open_url, user, _ = front
+    _, open_url, user, _, _ = front
     r = requests.get(open_url + "/get-token", headers={header: user})
     assert r.status_code == 403 and "Not signed in" in r.text
     assert "accesstoken" not in r.text
 
 
+def test_sign_in_behind_nginx_auth_basic(front):
+    _, _, user, stranger, url = front
+    assert requests.get(url + "/get-token").status_code == 401
+    assert requests.get(url + "/get-token",
+                        auth=(user, "wrong")).status_code == 401
+    s, r = sign_in(url, user)
+    assert r.status_code == 200, r.text
+    token = page_token(r)
+    r = requests.get(url + "/api/username/",
+                     headers={"Authorization": f"token {token}"})
+    assert r.json() == {"username": user}
+    # the session works through nginx as well
+    assert s.get(url + "/api/username/?format=json").json() == \
+        {"username": user}
+    assert sign_in(url, stranger)[1].status_code == 403
+
+
 def test_session_cookie_attributes(front):
-    url, _, user, _ = front
+    url, _, user, _, _ = front
     _, r = sign_in(url, user)
     cookie = r.headers["Set-Cookie"]
     assert cookie.startswith("registry_session=")
@@ -265,14 +346,16 @@ def test_session_cookie_attributes(front):
 
 
 def test_cross_site_page_cannot_replace_a_token(front):
-    url, _, user, _ = front
+    url, _, user, _, _ = front
+    r = requests.head(url + "/get-token", auth=(user, "secret-" + user))
+    assert r.status_code == 405 and "Set-Cookie" not in r.headers
     r = requests.get(url + "/get-token", auth=(user, "secret-" + user),
                      headers={"Sec-Fetch-Site": "cross-site"})
     assert r.status_code == 403 and "accesstoken" not in r.text
 
 
 def test_auth_provider(front, base_url):
-    url, _, _, _ = front
+    url, _, _, _, _ = front
     r = requests.get(url + "/api/auth-provider/",
                      headers={"Accept": "application/json"})
     assert (r.status_code, r.text) == (200, '{"auth_provider": "Apache"}')
