@@ -78,17 +78,17 @@ def widget_registry(root_dir, spare_ports):
         capture_output=True, text=True, timeout=600)
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     state = copy / "var" / "instance"
-    port = spare_ports[9]
+    port = spare_ports[5]
     stack = str(copy / "src" / "stack.sh")
     subprocess.run(["bash", stack, "down", str(state)], capture_output=True)
     shutil.rmtree(state, ignore_errors=True)
-    up = subprocess.run(["bash", stack, "up", str(state), str(port),
-                         str(copy / "cgi-bin" / "registry")],
-                        env={**os.environ, "STACK_FAST": "1"},
-                        capture_output=True, text=True, timeout=300)
-    assert up.returncode == 0, up.stdout + up.stderr
-    token = (state / "token").read_text().strip()
     try:
+        up = subprocess.run(["bash", stack, "up", str(state), str(port),
+                             str(copy / "cgi-bin" / "registry")],
+                            env={**os.environ, "STACK_FAST": "1"},
+                            capture_output=True, text=True, timeout=300)
+        assert up.returncode == 0, up.stdout + up.stderr
+        token = (state / "token").read_text().strip()
         yield f"http://127.0.0.1:{port}", {"Authorization": f"token {token}"}
     finally:
         subprocess.run(["bash", stack, "down", str(state)],
