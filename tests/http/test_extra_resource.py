@@ -3,11 +3,10 @@ sources gets the fixture in tests/extra_resource/ (a "widget" with a name,
 a bounded number and a link) the way docs/design.md tells a newcomer to
 add one, is built (plain -O0, into the copy's own build directory) and
 started as a registry of its own, and the widget is served everywhere: the
-API root, list, detail, POST, OPTIONS, filters, the browsable API and the
-OpenAPI document."""
+API root, list, detail, POST, OPTIONS, filters, the browsable API, the
+OpenAPI document and `registry export`."""
 
 import os
-import re
 import shutil
 import subprocess
 
@@ -89,14 +88,16 @@ def widget_registry(root_dir, spare_ports):
                             capture_output=True, text=True, timeout=300)
         assert up.returncode == 0, up.stdout + up.stderr
         token = (state / "token").read_text().strip()
-        yield f"http://127.0.0.1:{port}", {"Authorization": f"token {token}"}
+        yield (f"http://127.0.0.1:{port}",
+               {"Authorization": f"token {token}"}, state,
+               copy / "cgi-bin" / "registry")
     finally:
         subprocess.run(["bash", stack, "down", str(state)],
                        capture_output=True, timeout=120)
 
 
-def test_widget_is_served_everywhere(widget_registry):
-    base, auth = widget_registry
+def test_widget_is_served_everywhere(widget_registry, tmp_path):
+    base, auth, state, binary = widget_registry
     api = f"{base}/api"
 
     # the API root
@@ -200,3 +201,16 @@ def test_widget_is_served_everywhere(widget_registry):
             "application/json"]["schema"]
         jsonschema.Draft202012Validator(
             {**s, "components": doc["components"]}).validate(answer)
+
+    # registry export writes it with the others
+    env = dict(os.environ)
+    env.pop("REGISTRY_DATABASE_URL", None)
+    for line in (state / "env").read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            env[key.strip()] = value.strip()
+    out = tmp_path / "export"
+    r = subprocess.run([str(binary), "export", str(out)], env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert (out / "widget.jsonl").read_text().count("\n") == 3
