@@ -24,6 +24,17 @@ bool web_page(struct request *rq);
 
 /* ---- shared by the pages ---- */
 
+/* <a href="<root><path>">text</a>: a link to one of the site's own pages;
+ * text is markup (a literal). */
+#define WEB_LINK(h, path, text)                                                \
+	do {                                                                   \
+		HTML(h, "<a href=\"");                                         \
+		html_path(h, path);                                            \
+		HTML(h, "\">" text "</a>");                                    \
+	} while (0)
+
+/* An empty page whose root-relative links start with rq->root. */
+void page_init(struct html *h, struct request *rq);
 /* The document head and the site's navigation bar; title is a value. */
 void page_begin(struct html *h, const char *title);
 void page_end(struct html *h);

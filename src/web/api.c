@@ -384,6 +384,7 @@ static const char *with_format(struct request *rq, const char *fmt)
 {
 	struct buf b;
 	buf_init(&b, rq->a);
+	buf_puts(&b, rq->root);
 	url_path_encode(&b, rq->path);
 	query_with(&b, &rq->q, "format", fmt);
 	return b.p;
@@ -396,9 +397,12 @@ static void breadcrumbs(struct html *h, const struct view *v)
 		HTML(h, "<li>Api Root</li></ol>\n");
 		return;
 	}
-	HTML(h, "<li><a href=\"/api/?format=api\">Api Root</a></li>");
+	HTML(h, "<li>");
+	WEB_LINK(h, "/api/?format=api", "Api Root");
+	HTML(h, "</li>");
 	if (v->r && v->id) {
-		HTML(h, "<li><a href=\"/api/");
+		HTML(h, "<li><a href=\"");
+		html_path(h, "/api/");
 		html_text(h, v->r->name);
 		HTML(h, "/?format=api\">");
 		html_text(h, v->r->title);
@@ -531,7 +535,7 @@ static void render_api(struct request *rq)
 {
 	struct view v = find_view(rq);
 	struct html h;
-	html_init(&h, rq->a);
+	page_init(&h, rq);
 	/* the page is about twice the JSON: grow the buffer once */
 	html_reserve(&h, rq->out_len * 5 / 2 + 16384);
 
@@ -552,7 +556,8 @@ static void render_api(struct request *rq)
 	}
 	filters(&h, &v);
 	if (v.r && v.id > 0 && rq->status == 200 && !v.r->auth_read) {
-		HTML(&h, "<p class=\"site\">On the website: <a href=\"/");
+		HTML(&h, "<p class=\"site\">On the website: <a href=\"");
+		html_path(&h, "/");
 		html_text(&h, v.r->name);
 		HTML(&h, "/");
 		html_int(&h, v.id);

@@ -63,13 +63,16 @@ void list_page(struct request *rq, const struct site_res *s)
 	                          "LIMIT $2 OFFSET $3",
 	    s->label, extra, s->name, s->name, s->label);
 	struct html h;
-	html_init(&h, rq->a);
+	page_init(&h, rq);
 	page_begin(&h, s->plural);
-	HTML(&h, "<ol class=\"crumbs\"><li><a href=\"/\">Home</a></li><li>");
+	HTML(&h, "<ol class=\"crumbs\"><li>");
+	WEB_LINK(&h, "/", "Home");
+	HTML(&h, "</li><li>");
 	html_text(&h, s->plural);
 	HTML(&h, "</li></ol>\n<h1>");
 	html_text(&h, s->plural);
-	HTML(&h, "</h1>\n<p class=\"links\"><a href=\"/api/");
+	HTML(&h, "</h1>\n<p class=\"links\"><a href=\"");
+	html_path(&h, "/api/");
 	html_text(&h, s->name);
 	HTML(&h, "/?format=api\">In the browsable API</a></p>\n");
 	if (r && r->doc) {
@@ -96,14 +99,19 @@ struct ref {
 struct refs {
 	struct ref *v;
 	int n, cap;
+	const char *root; /* the site's mount path, which hyperlinks carry */
 };
 
-/* "http://host/api/<resource>/<id>/[?...]" -> resource index and id */
-static bool api_ref(const char *url, int *res, long long *id)
+/* "http://host<root>/api/<resource>/<id>/[?...]" -> resource index and id */
+static bool api_ref(const struct refs *rs, const char *url, int *res,
+                    long long *id)
 {
 	const char *p = strstr(url, "://");
-	if (!p || !(p = strchr(p + 3, '/')) || strncmp(p, "/api/", 5))
+	size_t rl = strlen(rs->root);
+	if (!p || !(p = strchr(p + 3, '/')) || strncmp(p, rs->root, rl) ||
+	    strncmp(p + rl, "/api/", 5))
 		return false;
+	p += rl;
 	p += 5;
 	size_t n = strcspn(p, "/");
 	const struct resource *r = resource_find(p, (int)n);
@@ -145,7 +153,7 @@ static void collect(struct arena *a, struct refs *rs, struct json_object *v)
 	int res;
 	long long id;
 	if (json_object_is_type(v, json_type_string)) {
-		if (api_ref(json_object_get_string(v), &res, &id))
+		if (api_ref(rs, json_object_get_string(v), &res, &id))
 			refs_add(a, rs, res, id);
 	} else if (json_object_is_type(v, json_type_array)) {
 		size_t n = json_object_array_length(v);
@@ -226,7 +234,8 @@ static void show_ref(struct html *h, const struct refs *rs, int res,
 		html_text(h, text);
 		return;
 	}
-	HTML(h, "<a href=\"/");
+	HTML(h, "<a href=\"");
+	html_path(h, "/");
 	html_text(h, r->name);
 	HTML(h, "/");
 	html_int(h, id);
@@ -252,7 +261,7 @@ static void show_value(struct html *h, const struct refs *rs,
 		break;
 	case json_type_string: {
 		const char *s = json_object_get_string(v);
-		if (api_ref(s, &res, &id))
+		if (api_ref(rs, s, &res, &id))
 			show_ref(h, rs, res, id);
 		else if (strstr(s, "://") && html_url_ok(s))
 			html_link(h, s, s);
@@ -330,7 +339,7 @@ static const char *ref_label(const struct refs *rs, struct json_object *o,
 	const char *url = str_of(o, key);
 	int res;
 	long long id;
-	if (!url || !api_ref(url, &res, &id))
+	if (!url || !api_ref(rs, url, &res, &id))
 		return NULL;
 	const struct ref *f = ref_find(rs, res, id);
 	return f ? f->label : NULL;
@@ -353,13 +362,15 @@ static void record_extras(struct html *h, const struct resource *r,
 			alias_href(h, "data_product", ns, name, version);
 			HTML(h, "\">The product&#39;s file</a></li>");
 		}
-		HTML(h, "<li><a href=\"/api/prov-report/");
+		HTML(h, "<li><a href=\"");
+		html_path(h, "/api/prov-report/");
 		html_int(h, id);
-		HTML(h, "/\">PROV report</a> (JSON)</li>"
-		        "<li><a href=\"/api/prov-report/");
+		HTML(h, "/\">PROV report</a> (JSON)</li><li><a href=\"");
+		html_path(h, "/api/prov-report/");
 		html_int(h, id);
 		HTML(h, "/?format=svg\">Provenance picture</a> (SVG)</li>"
-		        "<li><a href=\"/api/ro-crate/data-product/");
+		        "<li><a href=\"");
+		html_path(h, "/api/ro-crate/data-product/");
 		html_int(h, id);
 		HTML(h, "/\">RO-Crate</a></li></ul></section>\n");
 	} else if (!strcmp(r->name, "external_object")) {
@@ -403,7 +414,7 @@ void record_page(struct request *rq, const struct site_res *s, long long id)
 			               "again.");
 		return;
 	}
-	struct refs rs = {0};
+	struct refs rs = {.root = rq->root};
 	refs_add(rq->a, &rs, (int)(r - resources), id);
 	json_object_object_foreach(o, k0, v0)
 	{
@@ -417,10 +428,12 @@ void record_page(struct request *rq, const struct site_res *s, long long id)
 	                       : arena_printf(rq->a, "%s %lld", r->title, id);
 
 	struct html h;
-	html_init(&h, rq->a);
+	page_init(&h, rq);
 	page_begin(&h, arena_printf(rq->a, "%s: %s", r->title, name));
-	HTML(&h, "<ol class=\"crumbs\"><li><a href=\"/\">Home</a></li><li><a "
-	         "href=\"/");
+	HTML(&h, "<ol class=\"crumbs\"><li>");
+	WEB_LINK(&h, "/", "Home");
+	HTML(&h, "</li><li><a href=\"");
+	html_path(&h, "/");
 	html_text(&h, r->name);
 	HTML(&h, "s/\">");
 	html_text(&h, s->plural);
@@ -432,12 +445,14 @@ void record_page(struct request *rq, const struct site_res *s, long long id)
 	html_text(&h, r->title);
 	HTML(&h, "</span> ");
 	html_text(&h, name);
-	HTML(&h, "</h1>\n<p class=\"links\"><a href=\"/api/");
+	HTML(&h, "</h1>\n<p class=\"links\"><a href=\"");
+	html_path(&h, "/api/");
 	html_text(&h, r->name);
 	HTML(&h, "/");
 	html_int(&h, id);
 	HTML(&h, "/?format=api\">In the browsable API</a> &middot; <a "
-	         "href=\"/api/");
+	         "href=\"");
+	html_path(&h, "/api/");
 	html_text(&h, r->name);
 	HTML(&h, "/");
 	html_int(&h, id);
