@@ -84,6 +84,7 @@ const char groups_doc[] =
 const struct field author_fields[] = {
     {
         .name = "uuid",
+        .web_label = "UUID",
         .type = F_UUID,
         .unique = true,
         .uuid_from = "identifier",

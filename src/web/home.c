@@ -97,14 +97,14 @@ void home(struct request *rq)
 		render_table(rq, &h, &home_tables[i]);
 	HTML(&h, "<section class=\"card\"><h2>All records</h2>\n"
 	         "<ul class=\"kinds\">");
-	for (int i = 0; i < n_site; i++) {
-		if (!site[i].plural)
+	for (int i = 0; i < n_resources; i++) {
+		if (!resources[i].plural)
 			continue;
 		HTML(&h, "<li><a href=\"");
 		html_path(&h, "/");
-		html_text(&h, site[i].name);
+		html_text(&h, resources[i].name);
 		HTML(&h, "s/\">");
-		html_text(&h, site[i].plural);
+		html_text(&h, resources[i].plural);
 		HTML(&h, "</a></li>");
 	}
 	HTML(&h, "</ul></section>\n");
