@@ -18,9 +18,9 @@ bool web_wants_html(const struct request *rq);
  * change. */
 void web_finish(struct request *rq);
 
-/* The website: answers rq and returns true when its path is one of the
- * site's pages (/, /docs/..., /<resource>s/, /<resource>/<id>). */
-bool web_page(struct request *rq);
+/* The website: answers rq with the page the router found (rq->view is
+ * one of PAGE_*: /, /docs/..., /<resource>s/, /<resource>/<id>). */
+void web_page(struct request *rq);
 
 /* ---- shared by the pages ---- */
 

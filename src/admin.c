@@ -3,23 +3,22 @@
  * token itself is printed once and never again. */
 #include "admin.h"
 #include "auth.h"
+#include "cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
+/* rows: the rows the statement returned or changed */
 static int run(PGconn *c, const char *sql, int n, const char *const *v,
                int *rows)
 {
-	PGresult *r = PQexecParams(c, sql, n, NULL, v, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(r);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		fprintf(stderr, "registry: %s", PQresultErrorMessage(r));
-		PQclear(r);
+	PGresult *r = cli_exec(c, "user", sql, n, v);
+	if (!r)
 		return -1;
-	}
 	if (rows)
-		*rows =
-		    st == PGRES_TUPLES_OK ? PQntuples(r) : atoi(PQcmdTuples(r));
+		*rows = PQresultStatus(r) == PGRES_TUPLES_OK
+		            ? PQntuples(r)
+		            : atoi(PQcmdTuples(r));
 	PQclear(r);
 	return 0;
 }

@@ -10,6 +10,7 @@
  * one transaction, and writes everything as user admin. */
 #include "admin.h"
 #include "arena.h"
+#include "cli.h"
 #include "example.h"
 #include "validate.h"
 
@@ -389,14 +390,11 @@ static const char *opt_id(rowid *ids, int i)
 static int run(PGconn *c, const char *sql, int n, const char *const *v,
                char *id, int *rows)
 {
-	PGresult *r = PQexecParams(c, sql, n, NULL, v, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(r);
+	PGresult *r = cli_exec(c, "example-data", sql, n, v);
 	int rc = 0;
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		fprintf(stderr, "registry: example-data: %s",
-		        PQresultErrorMessage(r));
-		rc = -1;
-	} else if (rows) {
+	if (!r)
+		return -1;
+	if (rows) {
 		*rows = PQntuples(r);
 	} else if (id && PQntuples(r) != 1) {
 		fprintf(stderr, "registry: example-data: %d rows from: %s\n",
@@ -790,7 +788,7 @@ static void summary(void)
 int example_data_load(PGconn *c)
 {
 	struct load l = {.c = c};
-	if (run(c, "BEGIN", 0, NULL, NULL, NULL) < 0)
+	if (cli_run(c, "example-data", "BEGIN", 0, NULL) < 0)
 		return -1;
 	/* a concurrent second load waits on the marker's unique key, then
 	 * finds it taken */
@@ -804,7 +802,7 @@ int example_data_load(PGconn *c)
 	for (int i = 0; fresh > 0 && rc == 0 && i < LEN(steps); i++)
 		rc = steps[i](&l);
 	if (fresh > 0 && rc == 0)
-		rc = run(c, "COMMIT", 0, NULL, NULL, NULL);
+		rc = cli_run(c, "example-data", "COMMIT", 0, NULL);
 	else
 		PQclear(PQexec(c, "ROLLBACK"));
 	arena_free(&l.a);

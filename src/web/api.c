@@ -322,58 +322,31 @@ static const char root_doc[] =
     "`Authorization: token <token>`. Add `?format=json` to any address to "
     "get the plain JSON a program sees.\n";
 
-/* "prov-report" -> "Prov Report" */
-static const char *title_case(struct arena *a, const char *s, size_t n)
-{
-	char *t = arena_strndup(a, s, n);
-	bool start = true;
-	for (char *p = t; *p; p++) {
-		if (*p == '-' || *p == '_') {
-			*p = ' ';
-			start = true;
-		} else if (start) {
-			*p = (char)toupper((unsigned char)*p);
-			start = false;
-		}
-	}
-	return t;
-}
-
 static struct view find_view(struct request *rq)
 {
 	struct view v = {0};
-	const char *p = rq->path;
-	if (strncmp(p, "/api/", 5) || !p[5]) {
+	switch (rq->view) {
+	case VIEW_LIST:
+	case VIEW_DETAIL:
+		v.r = rq->resource;
+		v.id = rq->view == VIEW_LIST || rq->id == ID_NOT_NUMBER
+		           ? 0
+		           : rq->id;
+		v.name =
+		    arena_printf(rq->a, "%s %s", v.r->title,
+		                 rq->view == VIEW_DETAIL ? "Instance" : "List");
+		v.doc = v.r->doc;
+		break;
+	case VIEW_OTHER:
+		if (rq->status >= 400 && rq->status != 403 && rq->status != 405)
+			v.name = status_text(rq->status);
+		else
+			v.name = rq->view_name;
+		break;
+	default:
 		v.name = "Api Root";
 		v.doc = root_doc;
-		return v;
 	}
-	p += 5;
-	size_t n = strcspn(p, "/");
-	v.r = resource_find(p, (int)n);
-	if (v.r) {
-		const char *idp = p + n + (p[n] == '/');
-		size_t il = strcspn(idp, "/");
-		long long id = 0;
-		for (size_t i = 0; i < il && i < 18; i++) {
-			if (!isdigit((unsigned char)idp[i])) {
-				id = 0;
-				break;
-			}
-			id = id * 10 + (idp[i] - '0');
-		}
-		v.id = il ? id : 0;
-		v.name = arena_printf(rq->a, "%s %s", v.r->title,
-		                      il ? "Instance" : "List");
-		v.doc = v.r->doc;
-		return v;
-	}
-	if (rq->status >= 400 && rq->status != 403 && rq->status != 405)
-		v.name = status_text(rq->status);
-	else if (n == 8 && !strncmp(p, "username", 8))
-		v.name = "User";
-	else
-		v.name = title_case(rq->a, p, n);
 	return v;
 }
 
@@ -608,7 +581,7 @@ void web_finish(struct request *rq)
 	/* 204 has no body to show, and must not get one */
 	if (rq->status == 204 || !web_wants_html(rq))
 		return;
-	if (!strncmp(rq->path, "/api/", 5))
+	if (rq->view >= VIEW_ROOT && rq->view <= VIEW_OTHER)
 		render_api(rq);
 	else if (rq->status >= 400)
 		web_error_page(rq, rq->status, detail_of(rq));

@@ -5,7 +5,7 @@
 void page_init(struct html *h, struct request *rq)
 {
 	html_init(h, rq->a);
-	h->root = rq->root;
+	h->root = rq->root ? rq->root : "";
 }
 
 void page_begin(struct html *h, const char *title)
