@@ -12,6 +12,11 @@
 
 struct resource;
 
+/* One convention for every step of answering: a function that may answer
+ * the request itself returns bool (or a pointer), and false (NULL) means
+ * "failed, and rq's answer is already set": its caller returns at once and
+ * adds nothing. */
+
 /* What a path names, as the router found it (route_find). */
 enum rq_view {
 	VIEW_NONE,   /* nothing the router knows: a 404 */

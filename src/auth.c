@@ -28,17 +28,17 @@ bool token_new(char out[41])
 	return true;
 }
 
-int auth_request(struct request *rq)
+bool auth_request(struct request *rq)
 {
 	const char *h = rq->authz;
 	rq->user = 0;
 	if (!h)
-		return 0;
+		return true;
 	while (*h == ' ')
 		h++;
 	/* other schemes (Basic, Bearer) leave the request anonymous */
 	if (strncasecmp(h, "token", 5) || (h[5] && h[5] != ' '))
-		return 0;
+		return true;
 	h += 5;
 	while (*h == ' ')
 		h++;
@@ -48,17 +48,17 @@ int auth_request(struct request *rq)
 	if (n == 0) {
 		resp_detail(rq, 403,
 		            "Invalid token header. No credentials provided.");
-		return -1;
+		return false;
 	}
 	if (memchr(h, ' ', n)) {
 		resp_detail(rq, 403,
 		            "Invalid token header. Token string should not "
 		            "contain spaces.");
-		return -1;
+		return false;
 	}
 	if (n > 256) {
 		resp_detail(rq, 403, "Invalid token.");
-		return -1;
+		return false;
 	}
 	char hash[65];
 	token_hash(arena_strndup(rq->a, h, n), hash);
@@ -70,14 +70,14 @@ int auth_request(struct request *rq)
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);
 		resp_db_failure(rq);
-		return -1;
+		return false;
 	}
 	if (PQntuples(res) == 0) {
 		PQclear(res);
 		resp_detail(rq, 403, "Invalid token.");
-		return -1;
+		return false;
 	}
 	rq->user = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
-	return 0;
+	return true;
 }

@@ -157,7 +157,7 @@ static void resource_path(struct request *rq, const struct resource *r,
 static bool api_checks(struct request *rq, bool read_token, bool own_formats)
 {
 	if (own_formats)
-		return !read_token || auth_request(rq) == 0;
+		return !read_token || auth_request(rq);
 	if (rq->format && strcmp(rq->format, "json") &&
 	    strcmp(rq->format, "api")) {
 		resp_detail(rq, 404, "Not found.");
@@ -172,7 +172,7 @@ static bool api_checks(struct request *rq, bool read_token, bool own_formats)
 		resp_detail(rq, 406, "Invalid version in \"Accept\" header.");
 		return false;
 	}
-	return !read_token || auth_request(rq) == 0;
+	return !read_token || auth_request(rq);
 }
 
 static void api_root(struct request *rq, const char *rest)

@@ -382,7 +382,7 @@ void store_download(struct request *rq, const char *rest)
 		not_allowed(rq);
 		return;
 	}
-	if (auth_request(rq) < 0)
+	if (!auth_request(rq))
 		return;
 	/* Files are known only once an object points at them, as in the
 	 * reference: until then nobody could have said one is private. */

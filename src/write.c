@@ -244,7 +244,7 @@ static void answer_record(struct request *rq, const struct resource *r,
 void handle_create(struct request *rq, const struct resource *r)
 {
 	struct wval v[MAX_FIELDS];
-	if (validate_body(rq, r, W_CREATE, v) < 0)
+	if (!validate_body(rq, r, W_CREATE, v))
 		return;
 	const char *user = arena_printf(rq->a, "%lld", rq->user);
 	struct buf cols, vals;
@@ -301,7 +301,7 @@ void handle_create(struct request *rq, const struct resource *r)
 	answer_record(rq, r, strtoll(id, NULL, 10), 201);
 }
 
-static int exists(struct request *rq, const struct resource *r, long long id)
+static bool exists(struct request *rq, const struct resource *r, long long id)
 {
 	const char *v = arena_printf(rq->a, "%lld", id);
 	char *sql =
@@ -310,7 +310,7 @@ static int exists(struct request *rq, const struct resource *r, long long id)
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);
 		resp_db_failure(rq);
-		return -1;
+		return false;
 	}
 	int n = PQntuples(res);
 	PQclear(res);
@@ -319,16 +319,16 @@ static int exists(struct request *rq, const struct resource *r, long long id)
 		            arena_printf(rq->a,
 		                         "No %s matches the given query.",
 		                         r->model));
-	return n ? 1 : -1;
+	return n > 0;
 }
 
 void handle_update(struct request *rq, const struct resource *r, long long id,
                    bool partial)
 {
-	if (exists(rq, r, id) < 0)
+	if (!exists(rq, r, id))
 		return;
 	struct wval v[MAX_FIELDS];
-	if (validate_body(rq, r, partial ? W_PATCH : W_PUT, v) < 0)
+	if (!validate_body(rq, r, partial ? W_PATCH : W_PUT, v))
 		return;
 	const char *ids = arena_printf(rq->a, "%lld", id);
 	struct buf set;
@@ -384,7 +384,7 @@ void handle_update(struct request *rq, const struct resource *r, long long id,
 
 void handle_delete(struct request *rq, const struct resource *r, long long id)
 {
-	if (exists(rq, r, id) < 0)
+	if (!exists(rq, r, id))
 		return;
 	struct params p;
 	params_init(&p, rq->a);
