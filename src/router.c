@@ -5,6 +5,7 @@
 #include "auth.h"
 #include "handlers.h"
 #include "link.h"
+#include "openapi.h"
 #include "prov/routes.h"
 #include "schema.h"
 #include "store.h"
@@ -185,6 +186,20 @@ static void api_root(struct request *rq, const char *rest)
 		not_allowed(rq);
 }
 
+static void openapi(struct request *rq, const char *rest)
+{
+	(void)rest;
+	req_header(rq, "Allow", "GET, HEAD, OPTIONS");
+	if (is(rq, "GET") || is(rq, "HEAD"))
+		handle_openapi(rq);
+	else if (is(rq, "OPTIONS"))
+		resp_json(rq, 200,
+		          view_metadata("Openapi", "This API described in "
+		                                   "OpenAPI 3.1."));
+	else
+		not_allowed(rq);
+}
+
 static void username(struct request *rq, const char *rest)
 {
 	(void)rest;
@@ -216,6 +231,7 @@ static const struct route {
 } routes[] = {
     {"/api/", api_root, R_EXACT | R_API, "Api Root"},
     {"/api/username/", username, R_EXACT | R_API | R_TOKEN, "User"},
+    {"/api/openapi.json", openapi, R_EXACT | R_API | R_TOKEN, NULL},
     {"/api/prov-report/", route_prov_report, R_API | R_FORMATS, NULL},
     {"/api/ro-crate/data-product/", route_crate_product, R_API | R_FORMATS,
      NULL},

@@ -92,7 +92,9 @@ void home(struct request *rq)
 	WEB_LINK(&h, "/api/?format=api", "REST API");
 	HTML(&h, "; the ");
 	WEB_LINK(&h, "/docs/", "guides");
-	HTML(&h, " explain it.</p>\n");
+	HTML(&h, " explain it, and ");
+	WEB_LINK(&h, "/api/openapi.json", "its OpenAPI document");
+	HTML(&h, " describes it for tools.</p>\n");
 	for (size_t i = 0; i < sizeof home_tables / sizeof home_tables[0]; i++)
 		render_table(rq, &h, &home_tables[i]);
 	HTML(&h, "<section class=\"card\"><h2>All records</h2>\n"

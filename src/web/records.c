@@ -5,6 +5,7 @@
 #include "site.h"
 
 #include "handlers.h"
+#include "resource_doc.h"
 #include "link.h"
 
 #include <stdlib.h>
@@ -74,11 +75,12 @@ void list_page(struct request *rq, const struct resource *r)
 	html_path(&h, "/api/");
 	html_text(&h, r->name);
 	HTML(&h, "/?format=api\">In the browsable API</a></p>\n");
-	if (r->doc) {
+	{
 		HTML(&h, "<details class=\"doc\"><summary>About ");
 		html_text(&h, r->plural);
 		HTML(&h, "</summary>");
-		html_markdown(&h, r->doc, strlen(r->doc));
+		const char *doc = resource_doc(r);
+		html_markdown(&h, doc, strlen(doc));
 		HTML(&h, "</details>\n");
 	}
 	render_table(rq, &h, &t);
