@@ -1,6 +1,7 @@
 /* router.c - paths to handlers, and the checks every API request passes
  * first: format, Accept version, authentication, allowed verbs. */
 #include "router.h"
+#include "account.h"
 #include "alias.h"
 #include "auth.h"
 #include "handlers.h"
@@ -232,6 +233,10 @@ static const struct route {
     {"/api/", api_root, R_EXACT | R_API, "Api Root"},
     {"/api/username/", username, R_EXACT | R_API | R_TOKEN, "User"},
     {"/api/openapi.json", openapi, R_EXACT | R_API | R_TOKEN, NULL},
+    {"/api/auth-provider/", account_auth_provider, R_EXACT | R_API, NULL},
+    {"/get-token", account_get_token, R_EXACT, NULL},
+    {"/revoke-token", account_revoke_token, R_EXACT, NULL},
+    {"/logout", account_logout, R_EXACT, NULL},
     {"/api/prov-report/", route_prov_report, R_API | R_FORMATS, NULL},
     {"/api/ro-crate/data-product/", route_crate_product, R_API | R_FORMATS,
      NULL},
