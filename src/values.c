@@ -240,8 +240,10 @@ bool is_url(const char *s)
 		p++;
 		int n = 0;
 		long port = 0;
-		while (isdigit((unsigned char)p[n]))
-			port = port * 10 + (p[n++] - '0');
+		/* only the first six digits count: more is too many */
+		for (; isdigit((unsigned char)p[n]); n++)
+			if (n < 6)
+				port = port * 10 + (p[n] - '0');
 		if (n < 1 || n > 5 || port > 65535)
 			return false;
 		p += n;
