@@ -3,13 +3,19 @@
  * answered, and the arena emptied. */
 #define _GNU_SOURCE /* ppoll */
 #include "worker.h"
+#include "allow.h"
+#include "health.h"
+#include "metrics.h"
 #include "pool.h"
 #include "request.h"
 #include "router.h"
 #include "settings.h"
 #include "web.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *param(FCGX_Request *f, const char *name)
@@ -68,6 +75,7 @@ static bool read_request(struct request *rq, FCGX_Request *f)
 	rq->base = base_url(a, f);
 	rq->root = "";
 	rq->authz = param(f, "HTTP_AUTHORIZATION");
+	rq->remote_addr = param(f, "REMOTE_ADDR");
 	rq->content_type = param(f, "CONTENT_TYPE");
 	rq->accept = param(f, "HTTP_ACCEPT");
 	/* nginx passes no CONTENT_LENGTH with these: nothing is read below */
@@ -109,47 +117,167 @@ static void write_response(struct request *rq, FCGX_Request *f)
 		FCGX_PutStr(rq->out, (int)rq->out_len, f->out);
 }
 
+static void unavailable(struct request *rq)
+{
+	req_header(rq, "Retry-After", "5");
+	resp_detail(rq, 503, "Service temporarily unavailable.");
+}
+
+/* Routes the request; when the database went away under it, waits for it
+ * (up to db_wait seconds) and runs the request again from the start, as
+ * long as nothing it did can have been committed: a read, or a write whose
+ * transaction the server rolled back when it went down. */
+static void answer(struct request *rq, struct db *db)
+{
+	long long deadline = db_deadline();
+	struct request start = *rq;
+	db->in_doubt = false;
+	for (;;) {
+		if (!db_wait_ready(db, deadline) ||
+		    (db->in_doubt && !db_doubt_resolved(db))) {
+			unavailable(rq);
+			return;
+		}
+		route(rq);
+		if (rq->status != 503 || !db_lost(db))
+			return;
+		if (db_past(deadline)) {
+			unavailable(rq);
+			return;
+		}
+		*rq = start;
+		buf_init(&rq->headers, rq->a);
+		metrics_count(M_DB_RETRIES, 1);
+	}
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void serve_one(FCGX_Request *f, struct db *db, struct arena *a)
 {
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	metrics_busy(true);
 	struct request rq = {.a = a, .db = db, .status = 500};
 	buf_init(&rq.headers, a);
-	if (read_request(&rq, f)) {
-		if (!db_ready(db))
-			resp_detail(&rq, 503,
-			            "Service temporarily unavailable.");
-		else
-			route(&rq);
-	}
+	if (read_request(&rq, f) && !health_route(&rq))
+		answer(&rq, db);
 	if (!rq.out)
 		resp_detail(&rq, 500, "Internal server error.");
 	/* browsers get the same answer as HTML */
 	web_finish(&rq);
 	write_response(&rq, f);
+	metrics_request(rq.method, rq.path, rq.status, seconds_since(&t0));
+	metrics_busy(false);
 }
 
-/* Waits for a connection with the stop signals let through only here:
- * libfcgi's reads and writes do not survive EINTR, so a signal must never
- * land while a request is in flight. Returns false once told to stop. */
-static bool wait_for_connection(int listen_fd, const sigset_t *open)
+/* The connections a worker holds. The worker accepts them itself (libfcgi
+ * is never given the listening socket) so that a TCP peer outside
+ * allow_from is closed before a byte of it is read. A front server that
+ * keeps FastCGI connections open (nginx's fastcgi_keep_conn, Apache's
+ * proxy_fcgi) sends its next request on the same connection: the worker
+ * keeps up to KEPT_MAX of them and waits on all of them and the listening
+ * socket at once, so an idle kept connection never stops it from taking a
+ * new one. */
+#define KEPT_MAX 32
+
+struct conns {
+	int listen_fd;
+	bool tcp;
+	int n; /* FCGX_Requests in use; ipcFd < 0 when closed */
+	FCGX_Request f[KEPT_MAX];
+};
+
+/* Takes a new connection into a free request; false if there was none
+ * (another worker won the race) or it was refused. */
+static bool take(struct conns *c, FCGX_Request **out)
 {
-	struct pollfd p = {.fd = listen_fd, .events = POLLIN};
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof sa;
+	int fd =
+	    accept4(c->listen_fd, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (c->tcp &&
+	    !allow_sockaddr(settings.allow_from, (struct sockaddr *)&sa)) {
+		char host[INET6_ADDRSTRLEN] = "?";
+		if (sa.ss_family == AF_INET)
+			inet_ntop(AF_INET,
+			          &((struct sockaddr_in *)&sa)->sin_addr, host,
+			          sizeof host);
+		else if (sa.ss_family == AF_INET6)
+			inet_ntop(AF_INET6,
+			          &((struct sockaddr_in6 *)&sa)->sin6_addr,
+			          host, sizeof host);
+		fprintf(stderr,
+		        "registry: connection from %s refused (not in "
+		        "allow_from)\n",
+		        host);
+		close(fd);
+		return false;
+	}
+	FCGX_Request *f = NULL;
+	for (int i = 0; i < c->n && !f; i++)
+		if (c->f[i].ipcFd < 0)
+			f = &c->f[i];
+	if (!f && c->n < KEPT_MAX) {
+		f = &c->f[c->n++];
+		FCGX_InitRequest(f, -1, 0);
+	}
+	if (!f) { /* every place holds a kept connection: serve this once */
+		f = &c->f[KEPT_MAX - 1];
+		close(f->ipcFd);
+		f->ipcFd = -1;
+	}
+	f->ipcFd = fd;
+	/* FCGX_Accept_r first finishes the previous request and closes its
+	 * connection unless it was to be kept; this one is ours now */
+	f->keepConnection = 1;
+	*out = f;
+	return true;
+}
+
+/* Waits for a request with the stop signals let through only here:
+ * libfcgi's reads and writes do not survive EINTR, so a signal must never
+ * land while a request is in flight. Returns the connection to read the
+ * request from, or NULL once told to stop. */
+static FCGX_Request *wait_for_request(struct conns *c, const sigset_t *open)
+{
+	struct pollfd p[KEPT_MAX + 1];
 	while (!pool_stop) {
-		int n = ppoll(&p, 1, NULL, open);
-		if (n > 0)
-			return true;
+		p[0] = (struct pollfd){.fd = c->listen_fd, .events = POLLIN};
+		for (int i = 0; i < c->n; i++)
+			p[i + 1] = (struct pollfd){.fd = c->f[i].ipcFd,
+			                           .events = POLLIN};
+		int n = ppoll(p, (nfds_t)c->n + 1, NULL, open);
 		if (n < 0 && errno != EINTR) {
 			perror("registry: poll");
 			usleep(100 * 1000);
 		}
+		if (n <= 0)
+			continue;
+		for (int i = 0; i < c->n; i++)
+			if (p[i + 1].revents && c->f[i].ipcFd >= 0)
+				return &c->f[i];
+		FCGX_Request *f;
+		if (p[0].revents && take(c, &f))
+			return f;
 	}
-	return false;
+	return NULL;
 }
 
 /* Ends the request with a plain close. Left to itself, libfcgi shuts the
  * connection down and then waits for nginx to close its end first, a guard
  * against TCP resets: a second wakeup per request, and a worker idle until
  * nginx gets round to it. nginx sends nothing after the end of the body,
- * so once that is read a plain close loses nothing. */
+ * so once that is read a plain close loses nothing. A connection the front
+ * server asked to keep stays open for its next request. */
 static void finish(FCGX_Request *f)
 {
 	char rest[4096];
@@ -170,7 +298,7 @@ static void finish(FCGX_Request *f)
 
 void worker_main(int listen_fd)
 {
-	FCGX_Request f;
+	static struct conns c;
 	struct db db;
 	struct arena a = {0};
 	sigset_t stop, open;
@@ -185,21 +313,28 @@ void worker_main(int listen_fd)
 	/* several workers wake for one connection: the losers must get
 	 * EAGAIN from accept, not sleep in it */
 	fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof sa;
+	c.listen_fd = listen_fd;
+	c.tcp = getsockname(listen_fd, (struct sockaddr *)&sa, &len) == 0 &&
+	        sa.ss_family != AF_UNIX;
 
 	mallopt(M_MMAP_THRESHOLD, MALLOC_KEEP);
 	mallopt(M_TRIM_THRESHOLD, MALLOC_KEEP);
 	FCGX_Init();
-	FCGX_InitRequest(&f, listen_fd, 0);
 	db_init(&db, settings.database);
 	db_ready(&db);
-	while (wait_for_connection(listen_fd, &open)) {
-		if (FCGX_Accept_r(&f) < 0)
-			continue; /* another worker took it */
-		serve_one(&f, &db, &a);
-		finish(&f);
+	FCGX_Request *f;
+	while ((f = wait_for_request(&c, &open))) {
+		if (FCGX_Accept_r(f) < 0)
+			continue; /* the front server closed a kept connection
+			           */
+		serve_one(f, &db, &a);
+		finish(f);
 		arena_reset(&a);
 	}
-	FCGX_Free(&f, 1);
+	for (int i = 0; i < c.n; i++)
+		FCGX_Free(&c.f[i], 1);
 	db_close(&db);
 	arena_free(&a);
 }
