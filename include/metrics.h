@@ -35,6 +35,12 @@ void metrics_count(enum metric_counter c, long long n);
 void metrics_request(const char *method, const char *path, int status,
                      double seconds);
 
+/* Read-your-writes (src/replica.c): the primary's WAL position after a
+ * token's last write, in a small table shared by the workers; 0 when none
+ * is known (or it was pushed out by others). */
+unsigned long long metrics_token_lsn(unsigned long long token);
+void metrics_token_lsn_set(unsigned long long token, unsigned long long lsn);
+
 /* GET /metrics */
 void metrics_page(struct request *rq);
 

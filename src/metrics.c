@@ -53,6 +53,7 @@ static const char *const counter_names[M_NCOUNTERS][2] = {
 };
 
 #define MAX_SLOTS 8192
+#define NTOKENS   4096 /* read-your-writes entries, hashed by token */
 
 struct worker_slot {
 	pid_t pid; /* 0: free */
@@ -64,6 +65,7 @@ struct shared {
 	unsigned long long hist[NBUCKETS + 1];
 	unsigned long long sum_us, count;
 	unsigned long long counters[M_NCOUNTERS];
+	unsigned long long tokens[NTOKENS]; /* WAL positions, by token hash */
 	int nslots;
 	struct worker_slot slots[];
 };
@@ -155,6 +157,25 @@ static void add(unsigned long long *c, unsigned long long n)
 void metrics_count(enum metric_counter c, long long n)
 {
 	add(&shared()->counters[c], (unsigned long long)n);
+}
+
+/* A place per token hash holds the largest position any token of that
+ * hash wrote: two tokens sharing a place only make one of them wait for a
+ * later position than its own, never read older data. */
+unsigned long long metrics_token_lsn(unsigned long long token)
+{
+	return __atomic_load_n(&shared()->tokens[token % NTOKENS],
+	                       __ATOMIC_ACQUIRE);
+}
+
+void metrics_token_lsn_set(unsigned long long token, unsigned long long lsn)
+{
+	unsigned long long *p = &shared()->tokens[token % NTOKENS];
+	unsigned long long old = __atomic_load_n(p, __ATOMIC_ACQUIRE);
+	while (old < lsn &&
+	       !__atomic_compare_exchange_n(p, &old, lsn, false,
+	                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		;
 }
 
 static int target_of(const char *path)

@@ -279,7 +279,8 @@ nginx_up() {
 	[ "$procs" -ge 1 ] || procs=1
 	sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$port|g" \
 		-e "s|@ADDRESS@|$LISTEN_HOST|g" -e "s|@PROCESSES@|$procs|g" \
-		-e "s|@SOCKET@|$SOCKET|g" -e "s|@USER@|$user|g" \
+		-e "s|@UPSTREAM@|server unix:$SOCKET;|g" -e "s|@KEEP_CONN@|off|g" \
+		-e "s|@USER@|$user|g" \
 		-e "s|@DATA@|$DATA_DIR|g" \
 		"$ROOT/nginx/registry.conf.in" >"$NGINX_CONF.new"
 	# An unprivileged nginx cannot switch users; drop the line instead of

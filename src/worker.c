@@ -7,6 +7,7 @@
 #include "health.h"
 #include "metrics.h"
 #include "pool.h"
+#include "replica.h"
 #include "request.h"
 #include "router.h"
 #include "settings.h"
@@ -127,10 +128,36 @@ static void unavailable(struct request *rq)
  * (up to db_wait seconds) and runs the request again from the start, as
  * long as nothing it did can have been committed: a read, or a write whose
  * transaction the server rolled back when it went down. */
+/* Answers a read from the replica when replica.c says it may; false
+ * (with rq as it came) when the primary must answer instead. */
+static bool from_replica(struct request *rq, const struct request *start)
+{
+	struct db *rep = replica_for(rq, rq->db);
+	if (!rep) {
+		if (*settings.replica && replica_is_read(rq))
+			metrics_count(M_READS_PRIMARY, 1);
+		return false;
+	}
+	rq->db = rep;
+	route(rq);
+	if (rq->status != 503 || !db_lost(rep)) {
+		metrics_count(M_READS_REPLICA, 1);
+		return true;
+	}
+	/* it went away under the request: the primary answers */
+	metrics_count(M_REPLICA_ERRORS, 1);
+	replica_lost();
+	*rq = *start;
+	buf_init(&rq->headers, rq->a);
+	return false;
+}
+
 static void answer(struct request *rq, struct db *db)
 {
 	long long deadline = db_deadline();
 	struct request start = *rq;
+	if (from_replica(rq, &start))
+		return;
 	db->in_doubt = false;
 	for (;;) {
 		if (!db_wait_ready(db, deadline) ||
@@ -139,8 +166,10 @@ static void answer(struct request *rq, struct db *db)
 			return;
 		}
 		route(rq);
-		if (rq->status != 503 || !db_lost(db))
+		if (rq->status != 503 || !db_lost(db)) {
+			replica_wrote(rq, db);
 			return;
+		}
 		if (db_past(deadline)) {
 			unavailable(rq);
 			return;
