@@ -109,7 +109,7 @@ static const struct db_stmt *lookup(struct db *d, const char *sql, unsigned h)
 	return NULL;
 }
 
-static PGresult *run_query(struct db *d, const char *sql, int n,
+static PGresult *run_named(struct db *d, const char *sql, int n,
                            const char *const *vals)
 {
 	if (d->unnamed)
@@ -140,6 +140,46 @@ static PGresult *run_query(struct db *d, const char *sql, int n,
 		return PQexecParams(d->conn, sql, n, NULL, vals, NULL, NULL, 0);
 	snprintf(name, sizeof name, "s%d", s->id);
 	return PQexecPrepared(d->conn, name, n, vals, NULL, NULL, 0);
+}
+
+/* A named statement this connection prepared is gone, or a name it is
+ * about to use is taken: the server connection under it changes between
+ * transactions (PgBouncer in transaction mode). From now on this worker
+ * uses unnamed statements, as prepared_statements = unnamed would. */
+static bool pooler_lost_statement(struct db *d, PGresult *r)
+{
+	const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	if (d->unnamed || !code ||
+	    (strcmp(code, "26000") && strcmp(code, "42P05")))
+		return false;
+	fprintf(stderr,
+	        "registry: a prepared statement of this connection is gone "
+	        "(%s): the server connection changes between transactions, "
+	        "as behind PgBouncer in transaction mode; this worker now "
+	        "uses unnamed statements (set prepared_statements = "
+	        "unnamed)\n",
+	        code);
+	d->unnamed = true;
+	forget_statements(d);
+	return true;
+}
+
+static PGresult *run_query(struct db *d, const char *sql, int n,
+                           const char *const *vals)
+{
+	bool idle = PQtransactionStatus(d->conn) == PQTRANS_IDLE;
+	PGresult *r = run_named(d, sql, n, vals);
+	if (PQresultStatus(r) == PGRES_FATAL_ERROR &&
+	    pooler_lost_statement(d, r)) {
+		if (idle) {
+			PQclear(r);
+			return PQexecParams(d->conn, sql, n, NULL, vals, NULL,
+			                    NULL, 0);
+		}
+		/* the transaction is aborted: the request runs again */
+		d->lost = true;
+	}
+	return r;
 }
 
 /* Whether a statement that failed with the connection may have changed

@@ -8,6 +8,9 @@
 #   src/stack.sh down VAR                 stop everything started from VAR
 #   src/stack.sh db-stop|db-start VAR     stop or start only its PostgreSQL
 #   src/stack.sh db-restart VAR           pg_ctl restart -m fast
+#   src/stack.sh pgbouncer VAR N          start PgBouncer (N server
+#                                         connections) beside a running
+#                                         stack; pgbouncer-stop VAR stops it
 #
 # Environment: STACK_FAST=1 runs PostgreSQL without fsync (test instances);
 # STACK_ADDRESS=ADDR makes nginx listen on ADDR instead of 127.0.0.1 (the
@@ -450,6 +453,18 @@ db-stop | db-start | db-restart)
 			-m fast -w -t 60 restart >/dev/null
 		;;
 	esac
+	;;
+pgbouncer | pgbouncer-stop)
+	[ -d "${2:-}" ] || usage
+	set_paths "$2"
+	PG_OWNER=$(id -un)
+	[ "$(id -u)" != 0 ] || PG_OWNER=postgres
+	if [ "$1" = pgbouncer ]; then
+		case ${3:-} in '' | *[!0-9]*) usage ;; esac
+		pgbouncer_up "$3"
+	else
+		pgbouncer_down
+	fi
 	;;
 *) usage ;;
 esac
