@@ -169,6 +169,9 @@ struct db *replica_for(struct request *rq, struct db *primary)
 		return NULL;
 	if (!R.init) {
 		db_init(&R.db, settings.replica);
+		/* prepared_statements is about the primary's pooler; a
+		 * replica behind one is noticed by db.c and falls back */
+		R.db.unnamed = false;
 		R.init = true;
 	}
 	long long now = now_ms();
