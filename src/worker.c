@@ -1,9 +1,8 @@
 /* worker.c - a worker's life: one database connection, one arena reused by
  * every request, FastCGI requests read into struct request, routed,
  * answered, and the arena emptied. */
-#define _GNU_SOURCE /* ppoll */
 #include "worker.h"
-#include "allow.h"
+#include "conns.h"
 #include "health.h"
 #include "metrics.h"
 #include "pool.h"
@@ -13,12 +12,7 @@
 #include "settings.h"
 #include "web.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <fcgiapp.h>
@@ -124,10 +118,6 @@ static void unavailable(struct request *rq)
 	resp_detail(rq, 503, "Service temporarily unavailable.");
 }
 
-/* Routes the request; when the database went away under it, waits for it
- * (up to db_wait seconds) and runs the request again from the start, as
- * long as nothing it did can have been committed: a read, or a write whose
- * transaction the server rolled back when it went down. */
 /* Answers a read from the replica when replica.c says it may; false
  * (with rq as it came) when the primary must answer instead. */
 static bool from_replica(struct request *rq, const struct request *start)
@@ -152,6 +142,10 @@ static bool from_replica(struct request *rq, const struct request *start)
 	return false;
 }
 
+/* Routes the request; when the database went away under it, waits for it
+ * (up to db_wait seconds) and runs the request again from the start, as
+ * long as nothing it did can have been committed: a read, or a write whose
+ * transaction the server rolled back when it went down. */
 static void answer(struct request *rq, struct db *db)
 {
 	long long deadline = db_deadline();
@@ -206,101 +200,6 @@ static void serve_one(FCGX_Request *f, struct db *db, struct arena *a)
 	metrics_busy(false);
 }
 
-/* The connections a worker holds. The worker accepts them itself (libfcgi
- * is never given the listening socket) so that a TCP peer outside
- * allow_from is closed before a byte of it is read. A front server that
- * keeps FastCGI connections open (nginx's fastcgi_keep_conn, Apache's
- * proxy_fcgi) sends its next request on the same connection: the worker
- * keeps up to KEPT_MAX of them and waits on all of them and the listening
- * socket at once, so an idle kept connection never stops it from taking a
- * new one. */
-#define KEPT_MAX 32
-
-struct conns {
-	int listen_fd;
-	bool tcp;
-	int n; /* FCGX_Requests in use; ipcFd < 0 when closed */
-	FCGX_Request f[KEPT_MAX];
-};
-
-/* Takes a new connection into a free request; false if there was none
- * (another worker won the race) or it was refused. */
-static bool take(struct conns *c, FCGX_Request **out)
-{
-	struct sockaddr_storage sa;
-	socklen_t len = sizeof sa;
-	int fd =
-	    accept4(c->listen_fd, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC);
-	if (fd < 0)
-		return false;
-	if (c->tcp &&
-	    !allow_sockaddr(settings.allow_from, (struct sockaddr *)&sa)) {
-		char host[INET6_ADDRSTRLEN] = "?";
-		if (sa.ss_family == AF_INET)
-			inet_ntop(AF_INET,
-			          &((struct sockaddr_in *)&sa)->sin_addr, host,
-			          sizeof host);
-		else if (sa.ss_family == AF_INET6)
-			inet_ntop(AF_INET6,
-			          &((struct sockaddr_in6 *)&sa)->sin6_addr,
-			          host, sizeof host);
-		fprintf(stderr,
-		        "registry: connection from %s refused (not in "
-		        "allow_from)\n",
-		        host);
-		close(fd);
-		return false;
-	}
-	FCGX_Request *f = NULL;
-	for (int i = 0; i < c->n && !f; i++)
-		if (c->f[i].ipcFd < 0)
-			f = &c->f[i];
-	if (!f && c->n < KEPT_MAX) {
-		f = &c->f[c->n++];
-		FCGX_InitRequest(f, -1, 0);
-	}
-	if (!f) { /* every place holds a kept connection: serve this once */
-		f = &c->f[KEPT_MAX - 1];
-		close(f->ipcFd);
-		f->ipcFd = -1;
-	}
-	f->ipcFd = fd;
-	/* FCGX_Accept_r first finishes the previous request and closes its
-	 * connection unless it was to be kept; this one is ours now */
-	f->keepConnection = 1;
-	*out = f;
-	return true;
-}
-
-/* Waits for a request with the stop signals let through only here:
- * libfcgi's reads and writes do not survive EINTR, so a signal must never
- * land while a request is in flight. Returns the connection to read the
- * request from, or NULL once told to stop. */
-static FCGX_Request *wait_for_request(struct conns *c, const sigset_t *open)
-{
-	struct pollfd p[KEPT_MAX + 1];
-	while (!pool_stop) {
-		p[0] = (struct pollfd){.fd = c->listen_fd, .events = POLLIN};
-		for (int i = 0; i < c->n; i++)
-			p[i + 1] = (struct pollfd){.fd = c->f[i].ipcFd,
-			                           .events = POLLIN};
-		int n = ppoll(p, (nfds_t)c->n + 1, NULL, open);
-		if (n < 0 && errno != EINTR) {
-			perror("registry: poll");
-			usleep(100 * 1000);
-		}
-		if (n <= 0)
-			continue;
-		for (int i = 0; i < c->n; i++)
-			if (p[i + 1].revents && c->f[i].ipcFd >= 0)
-				return &c->f[i];
-		FCGX_Request *f;
-		if (p[0].revents && take(c, &f))
-			return f;
-	}
-	return NULL;
-}
-
 /* Ends the request with a plain close. Left to itself, libfcgi shuts the
  * connection down and then waits for nginx to close its end first, a guard
  * against TCP resets: a second wakeup per request, and a worker idle until
@@ -339,14 +238,7 @@ void worker_main(int listen_fd)
 	sigdelset(&open, SIGTERM);
 	sigdelset(&open, SIGINT);
 	sigdelset(&open, SIGHUP);
-	/* several workers wake for one connection: the losers must get
-	 * EAGAIN from accept, not sleep in it */
-	fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
-	struct sockaddr_storage sa;
-	socklen_t len = sizeof sa;
-	c.listen_fd = listen_fd;
-	c.tcp = getsockname(listen_fd, (struct sockaddr *)&sa, &len) == 0 &&
-	        sa.ss_family != AF_UNIX;
+	conns_init(&c, listen_fd);
 
 	mallopt(M_MMAP_THRESHOLD, MALLOC_KEEP);
 	mallopt(M_TRIM_THRESHOLD, MALLOC_KEEP);
@@ -354,7 +246,7 @@ void worker_main(int listen_fd)
 	db_init(&db, settings.database);
 	db_ready(&db);
 	FCGX_Request *f;
-	while ((f = wait_for_request(&c, &open))) {
+	while ((f = conns_wait(&c, &open))) {
 		if (FCGX_Accept_r(f) < 0)
 			continue; /* the front server closed a kept connection
 			           */
@@ -362,8 +254,7 @@ void worker_main(int listen_fd)
 		finish(f);
 		arena_reset(&a);
 	}
-	for (int i = 0; i < c.n; i++)
-		FCGX_Free(&c.f[i], 1);
+	conns_close(&c);
 	db_close(&db);
 	arena_free(&a);
 }
