@@ -2,6 +2,7 @@
  * (spawn-fcgi, mod_fcgid), and the administration commands. */
 #include "admin.h"
 #include "example.h"
+#include "import.h"
 #include "metrics.h"
 #include "migrate.h"
 #include "pool.h"
@@ -103,6 +104,11 @@ static const struct command {
      "token NAME             create or replace NAME's token, print it"},
     {"example-data", 0, cmd_example_data,
      "example-data           load example records (once)"},
+    {"import", 1, import_command,
+     "import URL|DIR [--token T] [--verify]\n"
+     "                         bring a whole registry in (docs/migrating.md)"},
+    {"export", 1, export_command,
+     "export DIR [--base URL] write the registry as JSON lines"},
     {"ready", 0, cmd_ready,
      "ready                  exit 0 if the database answers, else 1"},
     {"data-root", 1, cmd_data_root,
