@@ -198,7 +198,10 @@ void replica_wrote(struct request *rq, struct db *primary)
 	if (!*settings.replica || !rq->authz || replica_is_read(rq) ||
 	    rq->status >= 400)
 		return;
-	uint64_t lsn = one_lsn(primary, "SELECT pg_current_wal_lsn()::text");
+	/* the insert position: with synchronous_commit off the commit
+	 * record need not be written out yet */
+	uint64_t lsn =
+	    one_lsn(primary, "SELECT pg_current_wal_insert_lsn()::text");
 	if (lsn)
 		metrics_token_lsn_set(token_key(rq), lsn);
 }
