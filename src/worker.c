@@ -194,7 +194,9 @@ static void serve_one(FCGX_Request *f, struct db *db, struct arena *a)
 	metrics_busy(true);
 	struct request rq = {.a = a, .db = db, .status = 500};
 	buf_init(&rq.headers, a);
-	if (read_request(&rq, f) && !health_route(&rq))
+	bool ok = read_request(&rq, f);
+	route_find(&rq);
+	if (ok && !health_route(&rq))
 		answer(&rq, db);
 	if (!rq.out)
 		resp_detail(&rq, 500, "Internal server error.");
