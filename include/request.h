@@ -43,6 +43,8 @@ struct request {
 	struct buf headers; /* extra "Name: value\r\n" lines */
 	const char *out;
 	size_t out_len;
+	/* a file whose bytes follow the headers (send_files = registry) */
+	const char *send_path;
 };
 
 void req_header(struct request *r, const char *name, const char *value);
@@ -56,6 +58,10 @@ void resp_detail(struct request *r, int status, const char *msg);
 void resp_field_error(struct request *r, const char *field, const char *msg);
 void resp_text(struct request *r, int status, const char *ctype,
                const char *body, size_t len);
+/* 200 with the file at path (absolute), sent the way the send_files
+ * setting says: nginx's internal location root + internal (URL-encoded),
+ * Apache's X-Sendfile, or read out by the registry. */
+void resp_file(struct request *r, const char *path, const char *internal);
 
 /* After a failed statement: 503 when the database is gone, else 500. */
 void resp_db_failure(struct request *r);

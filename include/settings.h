@@ -17,9 +17,19 @@ struct settings {
 	const char *data_dir; /* the object store; "" = none */
 	const char *docs_dir; /* the guides the website renders */
 	const char *migrations_dir;
-	int upload_ttl;     /* seconds an upload URL stays good */
-	long long body_max; /* largest request body read, bytes */
-	bool remote;        /* a registry for others: no file:// serving */
+	int upload_ttl;       /* seconds an upload URL stays good */
+	long long body_max;   /* largest request body read, bytes */
+	bool remote;          /* a registry for others: no file:// serving */
+	const char *prefix;   /* "" or "/fair": where the registry is mounted */
+	const char *base_url; /* "" or scheme://host[:port] for hyperlinks */
+	int send_files;       /* enum send_files */
+};
+
+/* Who sends a stored file's bytes (setting send_files). */
+enum send_files {
+	SEND_X_ACCEL,    /* nginx: X-Accel-Redirect to an internal location */
+	SEND_X_SENDFILE, /* Apache mod_xsendfile: X-Sendfile with the path */
+	SEND_REGISTRY,   /* the registry reads the file out itself */
 };
 
 extern struct settings settings;

@@ -126,10 +126,9 @@ static void send_local(struct request *rq, const char *file, bool local)
 	req_header(rq, "Content-Disposition",
 	           arena_printf(rq->a, "inline; filename*=UTF-8''%s",
 	                        encode(rq->a, base, "-._~")));
-	req_header(
-	    rq, "X-Accel-Redirect",
+	resp_file(
+	    rq, file,
 	    arena_printf(rq->a, "/_files%s", encode(rq->a, file, "-._~/")));
-	resp_text(rq, 200, NULL, "", 0);
 }
 
 /* root + path: a redirect, or the file itself when it is on this disk */

@@ -1,6 +1,7 @@
 /* response.c - status, headers and bodies of answers, and the JSON error
  * shapes the reference uses ({"detail": ...} and {"field": [...]}). */
 #include "request.h"
+#include "settings.h"
 
 #include <string.h>
 
@@ -19,6 +20,28 @@ void resp_text(struct request *r, int status, const char *ctype,
 	r->ctype = ctype;
 	r->out = body;
 	r->out_len = len;
+}
+
+void resp_file(struct request *r, const char *path, const char *internal)
+{
+	switch (settings.send_files) {
+	case SEND_X_ACCEL:
+		req_header(r, "X-Accel-Redirect",
+		           arena_printf(r->a, "%s%s", r->root, internal));
+		break;
+	case SEND_X_SENDFILE:
+		/* a header line cannot hold a line break */
+		if (strpbrk(path, "\r\n")) {
+			resp_detail(r, 404, "Not found.");
+			return;
+		}
+		req_header(r, "X-Sendfile", path);
+		break;
+	default:
+		r->send_path = path;
+		break;
+	}
+	resp_text(r, 200, NULL, "", 0);
 }
 
 void resp_json(struct request *r, int status, struct json_object *obj)

@@ -15,7 +15,8 @@
 # VAR/data); REGISTRY_REMOTE=1 makes a registry for others, which serves no
 # file:// data from its own disk and registers its object store's root at
 # REGISTRY_PUBLIC_URL/data/ (default http://ADDRESS:PORT/data/);
-# REGISTRY_UPLOAD_TTL=SECONDS is how long upload URLs last (3600).
+# REGISTRY_UPLOAD_TTL=SECONDS is how long upload URLs last (3600);
+# REGISTRY_PREFIX=/PATH mounts the registry at http://ADDRESS:PORT/PATH/.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -225,6 +226,7 @@ nginx_up() {
 		-e "s|@ADDRESS@|$LISTEN_HOST|g" -e "s|@PROCESSES@|$procs|g" \
 		-e "s|@SOCKET@|$SOCKET|g" -e "s|@USER@|$user|g" \
 		-e "s|@DATA@|$DATA_DIR|g" \
+		-e "s|@PREFIX@|${REGISTRY_PREFIX:-}|g" \
 		"$ROOT/nginx/registry.conf.in" >"$NGINX_CONF.new"
 	# An unprivileged nginx cannot switch users; drop the line instead of
 	# letting it warn.
@@ -332,7 +334,7 @@ EOF
 	# store's root now, so that on a new database it is storage_root 1,
 	# where the fair CLI's push points the files it uploads.
 	if [ -n "${REGISTRY_REMOTE:-}" ] && [ "$REGISTRY_REMOTE" != 0 ]; then
-		"$bin" data-root "${REGISTRY_PUBLIC_URL:-http://$URL_HOST:$port}/data/" >/dev/null ||
+		"$bin" data-root "${REGISTRY_PUBLIC_URL:-http://$URL_HOST:$port${REGISTRY_PREFIX:-}}/data/" >/dev/null ||
 			die "could not register the object store's storage root"
 	fi
 	if [ ! -s "$VAR/token" ]; then
@@ -347,10 +349,10 @@ EOF
 
 	registry_up "$bin"
 	nginx_up "$port"
-	wait_http "http://$URL_HOST:$port/api/"
+	wait_http "http://$URL_HOST:$port${REGISTRY_PREFIX:-}/api/"
 
 	echo
-	echo "Registry API: http://$URL_HOST:$port/api/"
+	echo "Registry API: http://$URL_HOST:$port${REGISTRY_PREFIX:-}/api/"
 	echo "Token:        $token  (saved in $VAR/token)"
 }
 

@@ -422,9 +422,8 @@ void store_download(struct request *rq, const char *rest)
 	const char *name = download_name(rq, rest, ext);
 	if (name)
 		req_header(rq, "Content-Disposition", name);
-	req_header(rq, "X-Accel-Redirect",
-	           arena_printf(rq->a, "/_store/%.2s/%s", rest, rest));
-	resp_text(rq, 200, NULL, "", 0);
+	resp_file(rq, object_path(rq, dir, rest),
+	          arena_printf(rq->a, "/_store/%.2s/%s", rest, rest));
 }
 
 /* ---- the command ---- */
