@@ -571,7 +571,11 @@ static void render_api(struct request *rq)
 	response_head(&h, rq);
 	if (rq->out_len) {
 		HTML(&h, "\n");
-		put_json(&h, rq->out, rq->out_len, rq->base);
+		/* links to this registry become paths: the mount root stays
+		 * on them, only scheme://host goes */
+		put_json(&h, rq->out, rq->out_len,
+		         arena_strndup(rq->a, rq->base,
+		                       strlen(rq->base) - strlen(rq->root)));
 	}
 	HTML(&h, "</pre></div>\n");
 	pager(&h, rq);
