@@ -167,7 +167,7 @@ def product(base_url, auth, var_dir):
     post("data_product", {"namespace": post("namespace", {"name": ns}),
                           "name": "table", "version": "0.1.0",
                           "object": obj})
-    return f"/data_product/{ns}:table@v0.1.0", b"a,b\n1,2\n"
+    return f"/data_product/{ns}:table@0.1.0", b"a,b\n1,2\n"
 
 
 @pytest.mark.parametrize("mode", MODES)
