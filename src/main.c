@@ -4,6 +4,7 @@
 #include "admin.h"
 #include "cgi.h"
 #include "example.h"
+#include "import.h"
 #include "migrate.h"
 #include "pool.h"
 #include "settings.h"
@@ -96,6 +97,11 @@ static const struct command {
      "token NAME             create or replace NAME's token, print it"},
     {"example-data", 0, cmd_example_data,
      "example-data           load example records (once)"},
+    {"import", 1, import_command,
+     "import URL|DIR [--token T] [--verify]\n"
+     "                         bring a whole registry in (docs/migrating.md)"},
+    {"export", 1, export_command,
+     "export DIR [--base URL] write the registry as JSON lines"},
     {"data-root", 1, cmd_data_root,
      "data-root URL          register URL as the object store's root"},
     {NULL, 0, NULL, NULL},
