@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct gateway; /* include/worker.h */
+
 struct request {
 	struct arena *a;
 	struct db *db;
@@ -36,6 +38,11 @@ struct request {
 	 * nginx asking whether to accept an upload before reading it. */
 	const char *body_file;
 	bool upload_check;
+	/* An upload with no nginx in front (Apache, CGI): the body is left
+	 * unread, body_left bytes of it, for the handler to write to a file
+	 * as it arrives (src/store.c). */
+	const struct gateway *body_in;
+	long long body_left;
 
 	/* what goes out */
 	int status;

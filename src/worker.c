@@ -149,6 +149,22 @@ static bool read_body(struct request *rq, const struct gateway *g)
 	return true;
 }
 
+/* An upload's body, of any size, is the handler's to read (src/store.c). */
+static bool defer_body(struct request *rq, const struct gateway *g)
+{
+	const char *cl = param(g, "CONTENT_LENGTH");
+	char *end;
+	long long len = cl ? strtoll(cl, &end, 10) : -1;
+	if (!cl || *end || len < 0) {
+		resp_detail(rq, 411, "An upload needs a Content-Length.");
+		return false;
+	}
+	rq->body = "";
+	rq->body_in = g;
+	rq->body_left = len;
+	return true;
+}
+
 static bool read_request(struct request *rq, const struct gateway *g)
 {
 	struct arena *a = rq->a;
@@ -190,6 +206,9 @@ static bool read_request(struct request *rq, const struct gateway *g)
 	rq->docs = param(g, "REGISTRY_DOCS");
 	if (!rq->docs)
 		rq->docs = settings.docs_dir;
+	if (!rq->body_file && !strcmp(rq->method, "PUT") &&
+	    !strncmp(rq->path, "/data/upload/", 13))
+		return defer_body(rq, g);
 	return read_body(rq, g);
 }
 

@@ -576,7 +576,8 @@ static void render_api(struct request *rq)
 		 * on them, only scheme://host goes */
 		put_json(&h, rq->out, rq->out_len,
 		         arena_strndup(rq->a, rq->base,
-		                       strlen(rq->base) - strlen(rq->root)));
+		                       strlen(rq->base) -
+		                           (rq->root ? strlen(rq->root) : 0)));
 	}
 	HTML(&h, "</pre></div>\n");
 	pager(&h, rq);

@@ -11,8 +11,10 @@ the shipped file with its installed paths replaced by the test's:
 
 Apache passes a CGI or mod_fcgid program none of its own environment: the
 settings file (beside the program, or named by REGISTRY_CONFIG in the
-Apache file) is all that tells it where the database is. Stored files are
-sent by the registry itself (send_files = registry).
+Apache file) is all that tells it where the database is. Uploads are
+written to the store, and stored files sent, by the registry itself
+(send_files = registry), in an object store of the four's own that
+Apache's user can write.
 
 Also here: the CGI program run directly with a body longer or shorter than
 its CONTENT_LENGTH."""
@@ -29,7 +31,7 @@ import requests
 
 from apache import apache
 from test_api_common import uniq
-from test_data import env_of, register, upload
+from test_data import env_of, register
 from test_prefix import exercise
 
 MODES = ["proxy", "fcgid", "cgi", "user"]
@@ -45,7 +47,7 @@ def settings_file(path, var_dir, root_dir, **more):
     env = env_of(var_dir)
     lines = {"database": f"host={env['PGHOST']} port={env['PGPORT']} "
                          f"dbname={env['PGDATABASE']} user={env['PGUSER']}",
-             "data_dir": env["REGISTRY_DATA_DIR"],
+             "data_dir": var_dir / "apache" / "data",
              "docs_dir": str(root_dir / "docs"),
              "send_files": "registry", **more}
     path.write_text("".join(f"{k} = {v}\n" for k, v in lines.items()))
@@ -70,6 +72,12 @@ def servers(var_dir, root_dir, registry_bin, spare_ports):
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir()
     ports = dict(zip(MODES, spare_ports[1:5]))
+    # the object store of the four, written by Apache's user
+    for d in ("data/objects", "data/incoming", "run/fcgid"):
+        (home / d).mkdir(parents=True)
+        if os.geteuid() == 0:
+            pw = pwd.getpwnam("www-data")
+            os.chown(home / d, pw.pw_uid, pw.pw_gid)
     static = root_dir / "src" / "web" / "static"
 
     # proxy: a worker pool of its own, sending files itself
@@ -101,10 +109,6 @@ def servers(var_dir, root_dir, registry_bin, spare_ports):
     shutil.copy(root_dir / "apache" / "registry-cgi.htaccess",
                 public / ".htaccess")
 
-    (home / "run" / "fcgid").mkdir(parents=True)
-    if os.geteuid() == 0:
-        pw = pwd.getpwnam("www-data")
-        os.chown(home / "run" / "fcgid", pw.pw_uid, pw.pw_gid)
     paths = {"bin": bindir, "static": static, "conf": fcgi_conf,
              "socket": home / "pool.sock"}
     files = {"proxy": "registry-proxy-fcgi.conf",
@@ -130,18 +134,6 @@ def servers(var_dir, root_dir, registry_bin, spare_ports):
     log = (home / "log" / "error.log").read_text(errors="replace")
     log += (home / "pool.log").read_text(errors="replace")
     assert "Sanitizer" not in log and "runtime error" not in log, log
-
-
-@pytest.fixture(scope="module")
-def stored(base_url, auth, var_dir):
-    """A file in the object store, with its object."""
-    data = os.urandom(3 * 65536 + 123)
-    checksum = upload(base_url, auth, data)
-    register(base_url, auth, var_dir, checksum, extension="bin")
-    # nginx stored it as the test's user; Apache's runs the CGI programs
-    os.chmod(os.path.join(env_of(var_dir)["REGISTRY_DATA_DIR"], "objects",
-                          checksum[:2], checksum), 0o644)
-    return checksum, data
 
 
 @pytest.fixture(scope="module")
@@ -176,9 +168,19 @@ def test_api_browsable_api_and_website(servers, mode, auth):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_stored_file_and_file_alias(servers, mode, stored, product):
+def test_upload_download_and_file_alias(servers, mode, auth, var_dir,
+                                       product):
+    """An upload of 3 pieces of 64 KiB and a bit, the registry writing it
+    (no nginx in front), the stored file sent back by the registry."""
     base = servers[mode]
-    checksum, data = stored
+    data = os.urandom(3 * 65536 + 123)
+    checksum = hashlib.sha1(data).hexdigest()
+    r = requests.post(f"{base}/api/data/{checksum}", headers=auth)
+    assert r.status_code == 200, r.text
+    assert r.json()["url"].startswith(f"{base}/data/upload/")
+    r = requests.put(r.json()["url"], data=data)
+    assert r.status_code == 201, r.text
+    register(base, auth, var_dir, checksum, extension="bin")
     r = requests.get(f"{base}/data/{checksum}")
     assert r.status_code == 200, r.text[:300]
     assert r.content == data
