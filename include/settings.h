@@ -17,9 +17,16 @@ struct settings {
 	const char *data_dir; /* the object store; "" = none */
 	const char *docs_dir; /* the guides the website renders */
 	const char *migrations_dir;
-	int upload_ttl;       /* seconds an upload URL stays good */
-	long long body_max;   /* largest request body read, bytes */
-	bool remote;          /* a registry for others: no file:// serving */
+	int upload_ttl;     /* seconds an upload URL stays good */
+	long long body_max; /* largest request body read, bytes */
+	bool remote;        /* a registry for others: no file:// serving */
+	/* sign-in through the front server (docs/accounts.md) */
+	bool remote_user_auth;
+	const char *authorised_users_file; /* "" = none */
+	bool signin_create_any;
+	const char *auth_provider;
+	const char *session_key_file;
+	int session_ttl;      /* seconds */
 	const char *prefix;   /* "" or "/fair": where the registry is mounted */
 	const char *base_url; /* "" or scheme://host[:port] for hyperlinks */
 	int send_files;       /* enum send_files */

@@ -198,6 +198,11 @@ static bool read_request(struct request *rq, const struct gateway *g)
 	 * internal redirect that .htaccess rewriting makes */
 	if (!rq->authz)
 		rq->authz = param(g, "REDIRECT_HTTP_AUTHORIZATION");
+	rq->remote_user = param(g, "REMOTE_USER");
+	rq->cookie = param(g, "HTTP_COOKIE");
+	rq->origin = param(g, "HTTP_ORIGIN");
+	rq->fetch_site = param(g, "HTTP_SEC_FETCH_SITE");
+	rq->csrf_header = param(g, "HTTP_X_CSRFTOKEN");
 	rq->content_type = param(g, "CONTENT_TYPE");
 	rq->accept = param(g, "HTTP_ACCEPT");
 	/* nginx passes no CONTENT_LENGTH with these: nothing is read below */
