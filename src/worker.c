@@ -211,7 +211,7 @@ static bool read_request(struct request *rq, const struct gateway *g)
 	rq->docs = param(g, "REGISTRY_DOCS");
 	if (!rq->docs)
 		rq->docs = settings.docs_dir;
-	if (!rq->body_file && !strcmp(rq->method, "PUT") &&
+	if (!rq->body_file && !rq->upload_check && !strcmp(rq->method, "PUT") &&
 	    !strncmp(rq->path, "/data/upload/", 13))
 		return defer_body(rq, g);
 	return read_body(rq, g);
