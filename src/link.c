@@ -102,7 +102,7 @@ enum link_err link_parse(const char *url, const char *root,
 	const char *p = path;
 	/* as Django's resolve() after its script prefix is stripped: a path
 	 * without the prefix is resolved as it is */
-	size_t rn = strlen(root);
+	size_t rn = root ? strlen(root) : 0;
 	if (rn && !strncmp(p, root, rn) && p[rn] == '/')
 		p += rn;
 	if (strncmp(p, "/api/", 5))

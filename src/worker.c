@@ -71,8 +71,9 @@ static bool printable(const char *s)
 /* Where the registry is mounted: the prefix setting, else SCRIPT_NAME as a
  * CGI server sets it (mod_cgi, mod_fcgid, mod_proxy_fcgi, nginx's
  * fastcgi_param), else the root. A SCRIPT_NAME with no PATH_INFO is the
- * whole path (a proxy that knows no mount point), so then it counts only
- * when it is exactly the path, the mount point itself. The
+ * whole path: the mount point itself when a CGI program was started for
+ * it (SCRIPT_FILENAME names the program), any path at all under Apache's
+ * ProxyPass (SCRIPT_FILENAME "proxy:..."), which knows no mount point. The
  * prefix is taken off rq->path and added to rq->base, so every absolute
  * hyperlink carries it; rq->root keeps it for the website's links. False
  * with the answer set when the path is not ours. */
@@ -82,8 +83,11 @@ static bool mount(struct request *rq, const struct gateway *g)
 	if (!*prefix) {
 		const char *sn = param(g, "SCRIPT_NAME");
 		const char *pi = param(g, "PATH_INFO");
+		const char *file = param(g, "SCRIPT_FILENAME");
+		bool program = file && strncmp(file, "proxy:", 6);
 		if (sn && sn[strlen(sn) - 1] != '/' && printable(sn) &&
-		    under(rq->path, sn) && (pi || !rq->path[strlen(sn)]))
+		    under(rq->path, sn) &&
+		    (pi || (program && !rq->path[strlen(sn)])))
 			prefix = arena_strdup(rq->a, sn);
 	} else if (!under(rq->path, prefix)) {
 		resp_detail(rq, 404, "Not found.");

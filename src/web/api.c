@@ -574,10 +574,11 @@ static void render_api(struct request *rq)
 		HTML(&h, "\n");
 		/* links to this registry become paths: the mount root stays
 		 * on them, only scheme://host goes */
+		size_t rl = rq->root ? strlen(rq->root) : 0;
 		put_json(&h, rq->out, rq->out_len,
-		         arena_strndup(rq->a, rq->base,
-		                       strlen(rq->base) -
-		                           (rq->root ? strlen(rq->root) : 0)));
+		         rq->base ? arena_strndup(rq->a, rq->base,
+		                                  strlen(rq->base) - rl)
+		                  : NULL);
 	}
 	HTML(&h, "</pre></div>\n");
 	pager(&h, rq);

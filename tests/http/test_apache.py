@@ -223,3 +223,10 @@ def test_cgi_body_longer_or_shorter_than_its_length(registry_bin, var_dir):
     assert status == "Status: 400 Bad Request", answer
     status, answer = cgi(registry_bin, var_dir, body, len(body))
     assert status == "Status: 201 Created", answer
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_mount_point_itself_redirects(servers, mode):
+    r = requests.get(servers[mode], allow_redirects=False)
+    assert r.status_code == 301 and r.headers["Location"] in (
+        servers[mode] + "/", MOUNT[mode] + "/"), r.headers
