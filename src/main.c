@@ -3,6 +3,7 @@
  * commands. */
 #include "admin.h"
 #include "cgi.h"
+#include "cli.h"
 #include "example.h"
 #include "import.h"
 #include "migrate.h"
@@ -25,20 +26,6 @@ static const char *opt(int argc, char **argv, const char *name)
 		if (!strcmp(argv[i], name))
 			return argv[i + 1];
 	return NULL;
-}
-
-static PGconn *connect_db(void)
-{
-	const char *keys[] = {"dbname", NULL};
-	const char *vals[] = {settings.database, NULL};
-	PGconn *c = PQconnectdbParams(keys, vals, 1);
-	if (PQstatus(c) != CONNECTION_OK) {
-		fprintf(stderr, "registry: database: %s", PQerrorMessage(c));
-		PQfinish(c);
-		return NULL;
-	}
-	PQclear(PQexec(c, "SET client_min_messages = warning"));
-	return c;
 }
 
 /* A listening socket on fd 0 is FastCGI's way to start an application; a
@@ -199,7 +186,7 @@ int main(int argc, char **argv)
 			usage();
 			return 2;
 		}
-		PGconn *conn = connect_db();
+		PGconn *conn = cli_connect();
 		if (!conn)
 			return 1;
 		int rc = c->fn(conn, argc, argv);

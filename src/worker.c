@@ -290,7 +290,9 @@ void serve_request(const struct gateway *g, struct db *db, struct arena *a)
 {
 	struct request rq = {.a = a, .db = db, .status = 500};
 	buf_init(&rq.headers, a);
-	if (read_request(&rq, g)) {
+	bool ok = read_request(&rq, g);
+	route_find(&rq);
+	if (ok) {
 		if (!db_ready(db))
 			resp_detail(&rq, 503,
 			            "Service temporarily unavailable.");
