@@ -41,7 +41,10 @@ def stray_hrefs(html, base, prefix):
     for url in re.findall(r'(?:href|src|action)="([^"]*)"', html):
         url = url.replace("&amp;", "&")
         if url.startswith(("http://", "https://")):
-            ok = url.startswith(base + "/")
+            # other hosts (a DOI) are no concern; this one's must be ours
+            origin = base[:len(base) - len(prefix)]
+            ok = not url.startswith(origin + "/") or \
+                url.startswith(base + "/")
         elif url.startswith("/"):
             ok = url.startswith(prefix + "/")
         else:
