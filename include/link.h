@@ -18,11 +18,13 @@ enum link_err {
 	LINK_NO_OBJECT,   /* the id cannot name a record */
 };
 
-/* Resolves "http://any.host/api/<resource>/<id>/" or the bare path, as
- * the reference's router would: the trailing slash is needed, ".json"
+/* Resolves "http://any.host<root>/api/<resource>/<id>/" or the bare path,
+ * as the reference's router would: the trailing slash is needed, ".json"
  * may replace it, the host is ignored (the same database answers under
- * several names). */
-enum link_err link_parse(const char *url, const char *resource, long long *id);
+ * several names), the mount path root ("" or "/fair") is taken off the
+ * front when it is there. */
+enum link_err link_parse(const char *url, const char *root,
+                         const char *resource, long long *id);
 
 /* The first of ids (a PostgreSQL array text, "{3,7}") that names no
  * record of table, NULL when all do. One statement, however many ids.

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct gateway; /* include/worker.h */
 struct resource;
 
 /* One convention for every step of answering: a function that may answer
@@ -70,6 +71,11 @@ struct request {
 	 * nginx asking whether to accept an upload before reading it. */
 	const char *body_file;
 	bool upload_check;
+	/* An upload with no nginx in front (Apache, CGI): the body is left
+	 * unread, body_left bytes of it, for the handler to write to a file
+	 * as it arrives (src/store.c). */
+	const struct gateway *body_in;
+	long long body_left;
 
 	/* what the path names (route_find): later layers read these and
 	 * never parse the path again */
@@ -92,6 +98,8 @@ struct request {
 	 * disk in pieces (so 0, the default, means none); the worker closes
 	 * it after sending */
 	int out_fd1;
+	/* a file whose bytes follow the headers (send_files = registry) */
+	const char *send_path;
 };
 
 void req_header(struct request *r, const char *name, const char *value);
@@ -105,12 +113,17 @@ void resp_detail(struct request *r, int status, const char *msg);
 void resp_field_error(struct request *r, const char *field, const char *msg);
 void resp_text(struct request *r, int status, const char *ctype,
                const char *body, size_t len);
+/* 200 with the file at path (absolute), sent the way the send_files
+ * setting says: nginx's internal location root + internal (URL-encoded),
+ * Apache's X-Sendfile, or read out by the registry. */
+void resp_file(struct request *r, const char *path, const char *internal,
+               const char *ctype);
 
 /* A body read from the open file fd (len bytes), sent in pieces after the
  * headers: memory stays bounded whatever its size. The fd is the
  * request's now. */
-void resp_file(struct request *r, int status, const char *ctype, int fd,
-               size_t len);
+void resp_fd(struct request *r, int status, const char *ctype, int fd,
+             size_t len);
 
 /* After a failed statement: 503 when the database is gone, else 500. */
 void resp_db_failure(struct request *r);

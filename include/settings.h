@@ -33,7 +33,17 @@ struct settings {
 	bool signin_create_any;
 	const char *auth_provider;
 	const char *session_key_file;
-	int session_ttl; /* seconds */
+	int session_ttl;      /* seconds */
+	const char *prefix;   /* "" or "/fair": where the registry is mounted */
+	const char *base_url; /* "" or scheme://host[:port] for hyperlinks */
+	int send_files;       /* enum send_files */
+};
+
+/* Who sends a stored file's bytes (setting send_files). */
+enum send_files {
+	SEND_X_ACCEL,    /* nginx: X-Accel-Redirect to an internal location */
+	SEND_X_SENDFILE, /* Apache mod_xsendfile: X-Sendfile with the path */
+	SEND_REGISTRY,   /* the registry reads the file out itself */
 };
 
 extern struct settings settings;

@@ -16,7 +16,8 @@ void store_upload_url(struct request *rq, const char *rest);
 
 /* /data/upload/<sha1>?expires=&signature=: first nginx's question whether
  * to take the body (rq->upload_check), then the PUT with the body in
- * rq->body_file. */
+ * rq->body_file; with no nginx in front (Apache, CGI), the PUT with the
+ * body still unread (rq->body_in), written to a file here. */
 void store_upload(struct request *rq, const char *rest);
 
 /* GET /data/<sha1>: the stored file, sent by nginx. */

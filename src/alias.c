@@ -129,10 +129,10 @@ static void send_local(struct request *rq, const char *file, bool local)
 	req_header(rq, "Content-Disposition",
 	           arena_printf(rq->a, "inline; filename*=UTF-8''%s",
 	                        encode(rq->a, base, "-._~")));
-	req_header(
-	    rq, "X-Accel-Redirect",
-	    arena_printf(rq->a, "/_files%s", encode(rq->a, file, "-._~/")));
-	resp_text(rq, 200, type, "", 0);
+	resp_file(
+	    rq, file,
+	    arena_printf(rq->a, "/_files%s", encode(rq->a, file, "-._~/")),
+	    type);
 }
 
 /* root + path: a redirect, or the file itself when it is on this disk */

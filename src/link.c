@@ -144,12 +144,18 @@ static bool suffix_end(const char *p)
 	return false;
 }
 
-enum link_err link_parse(const char *url, const char *resource, long long *id)
+enum link_err link_parse(const char *url, const char *root,
+                         const char *resource, long long *id)
 {
 	char path[PATH_MAX_LEN];
 	if (!link_path(url, path))
 		return LINK_NO_MATCH;
 	const char *p = path;
+	/* as Django's resolve() after its script prefix is stripped: a path
+	 * without the prefix is resolved as it is */
+	size_t rn = root ? strlen(root) : 0;
+	if (rn && !strncmp(p, root, rn) && p[rn] == '/')
+		p += rn;
 	if (strncmp(p, "/api/", 5))
 		return LINK_NO_MATCH;
 	p += 5;

@@ -1,6 +1,8 @@
 /* main.c - the one binary: FastCGI master and pool, plain FastCGI worker
- * (spawn-fcgi, mod_fcgid), and the administration commands. */
+ * (spawn-fcgi, mod_fcgid), CGI program (mod_cgi), and the administration
+ * commands. */
 #include "admin.h"
+#include "cgi.h"
 #include "cli.h"
 #include "example.h"
 #include "import.h"
@@ -27,10 +29,15 @@ static const char *opt(int argc, char **argv, const char *name)
 	return NULL;
 }
 
-static bool fd0_is_socket(void)
+/* A listening socket on fd 0 is FastCGI's way to start an application; a
+ * connected one is the stdin mod_cgid gives a CGI program. */
+static bool fd0_is_listening(void)
 {
 	struct stat st;
-	return fstat(0, &st) == 0 && S_ISSOCK(st.st_mode);
+	int on = 0;
+	socklen_t len = sizeof on;
+	return fstat(0, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	       getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) == 0 && on;
 }
 
 static int cmd_migrate(PGconn *c, int argc, char **argv)
@@ -145,7 +152,8 @@ static void usage(void)
 {
 	fputs("usage: registry [command]\n"
 	      "  (none)                 FastCGI worker on the socket "
-	      "inherited as fd 0\n"
+	      "inherited as fd 0,\n"
+	      "                         or a CGI program (GATEWAY_INTERFACE)\n"
 	      "  serve                  master and worker pool\n"
 	      "  config [--example]     print the settings in effect (or an\n"
 	      "                         example settings file)\n",
@@ -164,7 +172,9 @@ int main(int argc, char **argv)
 	if (!settings_load(&argc, argv))
 		return 2;
 	if (argc < 2) {
-		if (!fd0_is_socket()) {
+		if (!fd0_is_listening()) {
+			if (cgi_detect())
+				return cgi_main();
 			usage();
 			return 2;
 		}

@@ -1,6 +1,7 @@
 /* response.c - status, headers and bodies of answers, and the JSON error
  * shapes the reference uses ({"detail": ...} and {"field": [...]}). */
 #include "request.h"
+#include "settings.h"
 
 #include <string.h>
 
@@ -21,11 +22,41 @@ void resp_text(struct request *r, int status, const char *ctype,
 	r->out_len = len;
 }
 
-void resp_file(struct request *r, int status, const char *ctype, int fd,
-               size_t len)
+void resp_fd(struct request *r, int status, const char *ctype, int fd,
+             size_t len)
 {
 	resp_text(r, status, ctype, "", len);
 	r->out_fd1 = fd + 1;
+}
+
+void resp_file(struct request *r, const char *path, const char *internal,
+               const char *ctype)
+{
+	switch (settings.send_files) {
+	case SEND_X_ACCEL:
+		req_header(r, "X-Accel-Redirect",
+		           arena_printf(r->a, "%s%s", r->root, internal));
+		break;
+	case SEND_X_SENDFILE:
+		/* a header line cannot hold a line break */
+		if (strpbrk(path, "\r\n")) {
+			resp_detail(r, 404, "Not found.");
+			return;
+		}
+		req_header(r, "X-Sendfile", path);
+		break;
+	default:
+		r->send_path = path;
+		break;
+	}
+	if (settings.send_files != SEND_X_ACCEL) {
+		/* files are what clients stored: a browser shows them as their
+		 * type says, never runs them in our origin (nginx adds these
+		 * itself on its internal locations) */
+		req_header(r, "X-Content-Type-Options", "nosniff");
+		req_header(r, "Content-Security-Policy", "sandbox");
+	}
+	resp_text(r, 200, ctype, "", 0);
 }
 
 void resp_json(struct request *r, int status, struct json_object *obj)

@@ -37,6 +37,10 @@ enum stype {
 	T_INT,
 	T_SIZE, /* bytes, with an optional k, M or G suffix (powers of 1024) */
 	T_BOOL,
+	T_CHOICE, /* one of the words in def, "a|b|c" (the first is the
+	             default), stored as its index */
+	T_PREFIX, /* a URL path: "" or "/a/b", a trailing '/' dropped */
+	T_ORIGIN, /* "" or scheme://host[:port], a trailing '/' dropped */
 };
 
 enum secret {
@@ -147,6 +151,22 @@ static const struct setting table[] = {
     {"session_ttl", "REGISTRY_SESSION_TTL", NULL, T_INT, AT(session_ttl),
      "28800", 60, 30 * 24 * 3600, S_NONE,
      "seconds a browser session lasts after sign-in"},
+    {"prefix", "REGISTRY_PREFIX", NULL, T_PREFIX, AT(prefix), "", 0, 0, S_NONE,
+     "the path the registry is mounted at, such as /fair: every hyperlink "
+     "starts with it and any other path is answered 404; empty to take it "
+     "from the front server (SCRIPT_NAME), else the root of the host"},
+    {"base_url", "REGISTRY_BASE_URL", NULL, T_ORIGIN, AT(base_url), "", 0, 0,
+     S_NONE,
+     "scheme://host[:port] that every absolute hyperlink starts with, such "
+     "as https://data.example.org (the prefix follows it); empty to take "
+     "it from each request (Host, X-Forwarded-Host, X-Forwarded-Proto)"},
+    {"send_files", "REGISTRY_SEND_FILES", NULL, T_CHOICE, AT(send_files),
+     "x-accel-redirect|x-sendfile|registry", 0, 0, S_NONE,
+     "who sends stored files to clients: x-accel-redirect (nginx, through "
+     "the internal locations <prefix>/_store/ and <prefix>/_files/), "
+     "x-sendfile (Apache with mod_xsendfile) or registry (the registry "
+     "reads them out itself, a piece at a time: plain CGI, Apache without "
+     "mod_xsendfile)"},
 };
 
 #define NSETTINGS (int)(sizeof table / sizeof table[0])
@@ -225,6 +245,57 @@ static bool parse_bool(const char *v, bool *out)
 	return false;
 }
 
+/* The index of v among the choices "a|b|c" in s->def (NULL: the first) */
+static const char *choose(const struct setting *s, const char *v, int *out)
+{
+	int i = 0;
+	for (const char *c = s->def; *c; i++) {
+		size_t n = strcspn(c, "|");
+		if (!v || (strlen(v) == n && !strncmp(c, v, n)))
+			return *out = i, NULL;
+		c += n + (c[n] == '|');
+	}
+	return "expected one of the words in its help";
+}
+
+/* A mount path: letters, digits and -._~/%+@ only (nothing that would need
+ * escaping in a hyperlink or in a web server's configuration), no empty,
+ * "." or ".." segment. */
+static const char *bad_prefix(const char *v)
+{
+	if (!*v)
+		return NULL;
+	if (v[0] != '/')
+		return "expected a path starting with /, such as /fair";
+	if (strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	              "0123456789-._~/%+@") != strlen(v))
+		return "only letters, digits and - . _ ~ / % + @ may be used";
+	for (const char *p = v; *p; p += strcspn(p + 1, "/") + 1) {
+		size_t n = strcspn(p + 1, "/");
+		if (!n || (n == 1 && p[1] == '.') ||
+		    (n == 2 && !strncmp(p + 1, "..", 2)))
+			return "an empty, . or .. segment";
+	}
+	return NULL;
+}
+
+/* scheme://host[:port] and nothing more */
+static const char *bad_origin(const char *v)
+{
+	if (!*v)
+		return NULL;
+	const char *h = !strncmp(v, "http://", 7)    ? v + 7
+	                : !strncmp(v, "https://", 8) ? v + 8
+	                                             : NULL;
+	if (!h || !*h)
+		return "expected http://host or https://host[:port]";
+	if (strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	              "0123456789-.:[]") != strlen(h))
+		return "expected scheme://host[:port] without a path (a path "
+		       "goes in prefix)";
+	return NULL;
+}
+
 /* Stores v as setting s; on a bad value returns the reason. */
 static const char *assign(const struct setting *s, const char *v,
                           bool is_default)
@@ -260,6 +331,26 @@ static const char *assign(const struct setting *s, const char *v,
 		if (!parse_bool(v, (bool *)p))
 			return "expected true or false";
 		return NULL;
+	case T_CHOICE:
+		return choose(s, is_default ? NULL : v, (int *)p);
+	case T_PREFIX:
+	case T_ORIGIN: {
+		size_t n = strlen(v);
+		while (n && v[n - 1] == '/')
+			n--;
+		char *t = strndup(v, n);
+		if (!t)
+			abort();
+		const char *why =
+		    s->type == T_PREFIX ? bad_prefix(t) : bad_origin(t);
+		if (why) {
+			free(t);
+			return why;
+		}
+		free(*(char **)p);
+		*(char **)p = t;
+		return NULL;
+	}
 	}
 	return "unknown type";
 }
@@ -528,6 +619,17 @@ static void print_value(const struct setting *s)
 	case T_BOOL:
 		fputs(*(const bool *)p ? "true" : "false", stdout);
 		break;
+	case T_CHOICE: {
+		const char *c = s->def;
+		for (int i = *(const int *)p; i > 0; i--)
+			c += strcspn(c, "|") + 1;
+		printf("%.*s", (int)strcspn(c, "|"), c);
+		break;
+	}
+	case T_PREFIX:
+	case T_ORIGIN:
+		fputs(*(const char *const *)p, stdout);
+		break;
 	}
 }
 
@@ -565,7 +667,9 @@ static void print_example(void)
 		print_comment(text);
 		free(text);
 		const char *def = s->type == T_PATH ? "" : s->def;
-		printf("#%s =%s%s\n", s->key, *def ? " " : "", def);
+		int dn = s->type == T_CHOICE ? (int)strcspn(def, "|")
+		                             : (int)strlen(def);
+		printf("#%s =%s%.*s\n", s->key, dn ? " " : "", dn, def);
 	}
 }
 

@@ -23,6 +23,7 @@
 # STACK_PGBOUNCER=N puts PgBouncer (transaction pooling, N server
 # connections, its own unix socket) between the workers and PostgreSQL
 # (docs/scaling.md).
+# REGISTRY_PREFIX=/PATH mounts the registry at http://ADDRESS:PORT/PATH/.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -285,6 +286,7 @@ nginx_up() {
 		-e "s|@UPSTREAM@|server unix:$SOCKET;|g" -e "s|@KEEP_CONN@|off|g" \
 		-e "s|@USER@|$user|g" \
 		-e "s|@DATA@|$DATA_DIR|g" \
+		-e "s|@PREFIX@|${REGISTRY_PREFIX:-}|g" \
 		"$ROOT/nginx/registry.conf.in" >"$NGINX_CONF.new"
 	# An unprivileged nginx cannot switch users; drop the line instead of
 	# letting it warn.
@@ -393,7 +395,7 @@ EOF
 	# store's root now, so that on a new database it is storage_root 1,
 	# where the fair CLI's push points the files it uploads.
 	if [ -n "${REGISTRY_REMOTE:-}" ] && [ "$REGISTRY_REMOTE" != 0 ]; then
-		"$bin" data-root "${REGISTRY_PUBLIC_URL:-http://$URL_HOST:$port}/data/" >/dev/null ||
+		"$bin" data-root "${REGISTRY_PUBLIC_URL:-http://$URL_HOST:$port${REGISTRY_PREFIX:-}}/data/" >/dev/null ||
 			die "could not register the object store's storage root"
 	fi
 	if [ ! -s "$VAR/token" ]; then
@@ -413,10 +415,10 @@ EOF
 	fi
 	registry_up "$bin"
 	nginx_up "$port"
-	wait_http "http://$URL_HOST:$port/api/"
+	wait_http "http://$URL_HOST:$port${REGISTRY_PREFIX:-}/api/"
 
 	echo
-	echo "Registry API: http://$URL_HOST:$port/api/"
+	echo "Registry API: http://$URL_HOST:$port${REGISTRY_PREFIX:-}/api/"
 	echo "Token:        $token  (saved in $VAR/token)"
 }
 

@@ -10,6 +10,9 @@
  * only its name: we hash the file and link it into the store under its
  * SHA-1, so no worker ever holds an upload and a half-done one never shows.
  * Downloads (GET /data/<sha1>) are sent by nginx too (X-Accel-Redirect).
+ * Behind another front server (Apache, plain CGI) the registry writes the
+ * upload to incoming/ itself, a piece at a time, and sends files as the
+ * send_files setting says (src/response.c, resp_file).
  *
  * Layout under the data_dir setting: objects/<first two digits>/<sha1>, and
  * incoming/ where nginx keeps bodies while they arrive. */
@@ -21,6 +24,7 @@
 #include "mime.h"
 #include "settings.h"
 #include "validate.h"
+#include "worker.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -328,12 +332,59 @@ static const char *kept_type(struct request *rq, const char *dir,
 	return n ? arena_strdup(rq->a, t) : NULL;
 }
 
+/* The upload's body, read from the front server as it arrives into a new
+ * file in incoming/ (a piece at a time: any size in bounded memory); its
+ * name, or NULL with the answer set. */
+static char *receive(struct request *rq, const char *dir)
+{
+	char *path = arena_printf(rq->a, "%s/incoming/upload-XXXXXX", dir);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		fprintf(stderr, "registry: store: %s: %s\n", path,
+		        strerror(errno));
+		resp_detail(rq, 500, "Internal server error.");
+		return NULL;
+	}
+	const struct gateway *g = rq->body_in;
+	char piece[64 * 1024];
+	const char *why = NULL;
+	while (!why && rq->body_left > 0) {
+		int want = rq->body_left < (long long)sizeof piece
+		               ? (int)rq->body_left
+		               : (int)sizeof piece;
+		int n = g->read(g->ctx, piece, want);
+		if (n <= 0)
+			why = "The request body is shorter than its "
+			      "Content-Length.";
+		else if (write(fd, piece, (size_t)n) != n)
+			why = "";
+		else
+			rq->body_left -= n;
+	}
+	if (!why && g->more(g->ctx))
+		why = "The request body is longer than its Content-Length.";
+	close(fd);
+	if (!why)
+		return path;
+	unlink(path);
+	if (*why)
+		resp_detail(rq, 400, why);
+	else {
+		fprintf(stderr, "registry: store: writing %s: %s\n", path,
+		        strerror(errno));
+		resp_detail(rq, 500, "Internal server error.");
+	}
+	return NULL;
+}
+
 /* The body file nginx names must be one of its own in incoming/. */
 static bool body_file_ok(struct request *rq, const char *dir, const char *file)
 {
 	const char *in = arena_printf(rq->a, "%s/incoming/", dir);
 	return file && !strncmp(file, in, strlen(in)) && !strstr(file, "/../");
 }
+
+static void take_file(struct request *rq, const char *dir, const char *rest);
 
 void store_upload(struct request *rq, const char *rest)
 {
@@ -373,6 +424,24 @@ void store_upload(struct request *rq, const char *rest)
 	const char *dir = data_dir(rq);
 	if (!dir)
 		return;
+	if (rq->body_in) {
+		/* no nginx in front: the file is ours to write, and to
+		 * remove once it is linked into the store (or refused) */
+		char *file = receive(rq, dir);
+		if (!file)
+			return;
+		rq->body_file = file;
+		take_file(rq, dir, rest);
+		unlink(file);
+		return;
+	}
+	take_file(rq, dir, rest);
+}
+
+/* The upload's body, in rq->body_file: into the store if its SHA-1 is the
+ * one the URL names. */
+static void take_file(struct request *rq, const char *dir, const char *rest)
+{
 	if (!body_file_ok(rq, dir, rq->body_file)) {
 		fprintf(stderr, "registry: store: no upload file from nginx "
 		                "(see location /data/upload/)\n");
@@ -493,9 +562,8 @@ void store_download(struct request *rq, const char *rest)
 		if (kept)
 			type = kept;
 	}
-	req_header(rq, "X-Accel-Redirect",
-	           arena_printf(rq->a, "/_store/%.2s/%s", rest, rest));
-	resp_text(rq, 200, type, "", 0);
+	resp_file(rq, object_path(rq, dir, rest),
+	          arena_printf(rq->a, "/_store/%.2s/%s", rest, rest), type);
 }
 
 /* ---- the command ---- */

@@ -232,7 +232,8 @@ static const char *link_id(struct request *rq, const struct field *f,
 		                       py_type(v)));
 		return NULL;
 	}
-	enum link_err e = link_parse(json_object_get_string(v), f->target, &id);
+	enum link_err e =
+	    link_parse(json_object_get_string(v), rq->root, f->target, &id);
 	if (e != LINK_OK) {
 		msg(msgs, link_error(e));
 		return NULL;

@@ -63,13 +63,14 @@ bool record_id(json_object *rec, const char *resource, long long *id)
 	return json_object_is_type(rec, json_type_object) &&
 	       json_object_object_get_ex(rec, "url", &u) &&
 	       json_object_is_type(u, json_type_string) &&
-	       link_parse(json_object_get_string(u), resource, id) == LINK_OK;
+	       link_parse(json_object_get_string(u), "", resource, id) ==
+	           LINK_OK;
 }
 
 static bool link_id(json_object *v, const char *target, long long *id)
 {
 	return json_object_is_type(v, json_type_string) &&
-	       link_parse(json_object_get_string(v), target, id) == LINK_OK;
+	       link_parse(json_object_get_string(v), "", target, id) == LINK_OK;
 }
 
 static bool put_value(struct buf *b, const struct field *f, json_object *v,

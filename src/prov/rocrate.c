@@ -705,7 +705,7 @@ static void add_dirs(zip_t *z, struct arena *a, const char *path)
 
 /* The zip is written by libzip to a temporary file, which files are
  * streamed into (deflated a piece at a time), and then sent from disk in
- * pieces (resp_file): a crate of large local files costs the worker
+ * pieces (resp_fd): a crate of large local files costs the worker
  * bounded memory, not the size of the zip. The file is unlinked once
  * open, so nothing is left behind whatever happens next. */
 static void write_zip(struct request *rq, struct crate *c,
@@ -760,7 +760,7 @@ static void write_zip(struct request *rq, struct crate *c,
 		resp_detail(rq, 500, "Internal server error.");
 		return;
 	}
-	resp_file(rq, 200, "application/zip", fd, (size_t)st.st_size);
+	resp_fd(rq, 200, "application/zip", fd, (size_t)st.st_size);
 }
 
 void rocrate_write(struct request *rq, const struct pv_graph *g,

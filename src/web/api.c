@@ -550,7 +550,13 @@ static void render_api(struct request *rq)
 	response_head(&h, rq);
 	if (rq->out_len) {
 		HTML(&h, "\n");
-		put_json(&h, rq->out, rq->out_len, rq->base);
+		/* links to this registry become paths: the mount root stays
+		 * on them, only scheme://host goes */
+		size_t rl = rq->root ? strlen(rq->root) : 0;
+		put_json(&h, rq->out, rq->out_len,
+		         rq->base ? arena_strndup(rq->a, rq->base,
+		                                  strlen(rq->base) - rl)
+		                  : NULL);
 	}
 	HTML(&h, "</pre></div>\n");
 	pager(&h, rq);

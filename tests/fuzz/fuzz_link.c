@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = 0;
 	long long id;
 	for (int i = 0; i < n_resources; i++)
-		(void)link_parse(s, resources[i].name, &id);
+		(void)link_parse(s, "/fair", resources[i].name, &id);
 	(void)parse_id(s, strlen(s), &id);
 	(void)resource_find(s, -1);
 	free(s);

@@ -86,3 +86,26 @@ def test_unreadable_file_stops_start_up(registry_bin, tmp_path):
     r = run(registry_bin, tmp_path / "missing.conf", "config")
     assert r.returncode == 2
     assert "missing.conf: cannot read" in r.stderr
+
+
+def test_mount_and_file_sending_settings(registry_bin, tmp_path):
+    conf = tmp_path / "registry.conf"
+    conf.write_text("prefix = /fair/\nbase_url = https://data.example.org/\n"
+                    "send_files = registry\n")
+    r = run(registry_bin, conf, "config")
+    assert r.returncode == 0, r.stderr
+    got = effective(r.stdout)
+    assert got["prefix"][0] == "/fair"
+    assert got["base_url"][0] == "https://data.example.org"
+    assert got["send_files"][0] == "registry"
+    for text, want in {
+            "prefix = fair\n": "prefix: expected a path starting with /",
+            "prefix = /a/../b\n": "prefix: an empty, . or .. segment",
+            "prefix = /a b\n": "prefix: only letters",
+            "base_url = https://h/fair\n": "base_url: expected scheme://host",
+            "base_url = ftp://h\n": "base_url: expected http://host",
+            "send_files = nginx\n": "send_files: expected one of"}.items():
+        conf.write_text(text)
+        r = run(registry_bin, conf, "config")
+        assert r.returncode == 2 and f"{conf}:1: {want}" in r.stderr, \
+            (text, r.stderr)

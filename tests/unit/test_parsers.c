@@ -136,22 +136,31 @@ static void test_values(struct arena *a)
 static void test_links(void)
 {
 	long long id = 0;
-	CHECK(link_parse("http://any.host/api/object/3/", "object", &id) ==
+	CHECK(link_parse("http://any.host/api/object/3/", "", "object", &id) ==
 	          LINK_OK &&
 	      id == 3);
-	CHECK(link_parse("/api/object/12/", "object", &id) == LINK_OK &&
+	CHECK(link_parse("/api/object/12/", "", "object", &id) == LINK_OK &&
 	      id == 12);
-	CHECK(link_parse("/api/object/12", "object", &id) == LINK_NO_MATCH);
-	CHECK(link_parse("http://h/api/object/3/?format=json", "object", &id) ==
-	      LINK_OK);
-	CHECK(link_parse("http://h/api/author/3/", "object", &id) ==
+	CHECK(link_parse("/api/object/12", "", "object", &id) == LINK_NO_MATCH);
+	CHECK(link_parse("http://h/api/object/3/?format=json", "", "object",
+	                 &id) == LINK_OK);
+	CHECK(link_parse("http://h/api/author/3/", "", "object", &id) ==
 	      LINK_WRONG_MATCH);
-	CHECK(link_parse("http://h/other/3/", "object", &id) == LINK_NO_MATCH);
-	CHECK(link_parse("nonsense", "object", &id) == LINK_NO_MATCH);
-	CHECK(link_parse("/api/object/x/", "object", &id) == LINK_NO_OBJECT);
-	CHECK(link_parse("/api/object/99999999999999999999999/", "object",
+	CHECK(link_parse("http://h/other/3/", "", "object", &id) ==
+	      LINK_NO_MATCH);
+	CHECK(link_parse("nonsense", "", "object", &id) == LINK_NO_MATCH);
+	CHECK(link_parse("/api/object/x/", "", "object", &id) ==
+	      LINK_NO_OBJECT);
+	CHECK(link_parse("/api/object/99999999999999999999999/", "", "object",
 	                 &id) == LINK_NO_OBJECT);
-	CHECK(link_parse("/api/object/3/extra/", "object", &id) ==
+	CHECK(link_parse("http://h/fair/api/object/4/", "/fair", "object",
+	                 &id) == LINK_OK &&
+	      id == 4);
+	CHECK(link_parse("/api/object/5/", "/fair", "object", &id) == LINK_OK &&
+	      id == 5);
+	CHECK(link_parse("http://h/fairy/api/object/4/", "/fair", "object",
+	                 &id) == LINK_NO_MATCH);
+	CHECK(link_parse("/api/object/3/extra/", "", "object", &id) ==
 	      LINK_NO_MATCH);
 }
 
