@@ -106,13 +106,18 @@ fuzz: deps fuzz-build
 			var/fuzz-corpus/$$(basename $$f) tests/fuzz/seeds || exit 1; \
 	done
 
-# Installs only what is missing, so it is quick and offline once done.
+# Installs only what is missing, so it is quick and offline once done. An
+# ordinary user is told which packages to install instead.
 deps:
 	@missing=; \
 	for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 			grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" != 0 ]; then \
+		echo "missing Debian packages; install them (as root) with: apt-get install$$missing" >&2; \
+		exit 1; \
+	fi; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing:$$missing"; \
 		apt-get -o DPkg::Lock::Timeout=600 update && \
@@ -150,7 +155,7 @@ test: deps
 	@$(MAKE) --no-print-directory $(ASAN_BIN) unit fuzz-build
 	@REGISTRY_BIN=$(CURDIR)/$(ASAN_BIN) tests/clients/run_clients.sh
 	@src/stack.sh down $(TEST_VAR) >/dev/null 2>&1 || true
-	@rm -rf $(TEST_VAR)
+	@src/stack.sh destroy $(TEST_VAR) >/dev/null 2>&1 || rm -rf $(TEST_VAR)
 	@trap 'src/stack.sh down $(TEST_VAR) >/dev/null 2>&1' EXIT INT TERM; \
 	STACK_FAST=1 src/stack.sh up $(TEST_VAR) $(TEST_PORT) $(ASAN_BIN) || exit 1; \
 	REGISTRY_URL=http://127.0.0.1:$(TEST_PORT) \

@@ -3,7 +3,9 @@
  * token itself is printed once and never again. */
 #include "admin.h"
 #include "auth.h"
+#include "migrate.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -33,7 +35,9 @@ int admin_user(PGconn *c, const char *name)
 	           1, v, NULL);
 }
 
-int admin_token(PGconn *c, const char *name)
+/* Replaces NAME's token when replace is set, else makes one only if NAME
+ * has none (rows == 0 then). */
+static int new_token(PGconn *c, const char *name, bool replace, int *rows)
 {
 	char token[41], hash[65];
 	if (!token_new(token)) {
@@ -42,18 +46,43 @@ int admin_token(PGconn *c, const char *name)
 	}
 	token_hash(token, hash);
 	const char *v[] = {name, hash};
-	int rows = 0;
 	if (run(c,
-	        "INSERT INTO tokens (users_id, key_hash) "
-	        "SELECT id, $2 FROM users WHERE username = $1 "
-	        "ON CONFLICT (users_id) DO UPDATE "
-	        "SET key_hash = excluded.key_hash, created = now()",
-	        2, v, &rows) < 0)
+	        replace ? "INSERT INTO tokens (users_id, key_hash) "
+	                  "SELECT id, $2 FROM users WHERE username = $1 "
+	                  "ON CONFLICT (users_id) DO UPDATE "
+	                  "SET key_hash = excluded.key_hash, created = now()"
+	                : "INSERT INTO tokens (users_id, key_hash) "
+	                  "SELECT id, $2 FROM users WHERE username = $1 "
+	                  "ON CONFLICT (users_id) DO NOTHING",
+	        2, v, rows) < 0)
+		return -1;
+	if (*rows == 1)
+		printf("%s\n", token);
+	return 0;
+}
+
+int admin_token(PGconn *c, const char *name)
+{
+	int rows = 0;
+	if (new_token(c, name, true, &rows) < 0)
 		return -1;
 	if (rows != 1) {
 		fprintf(stderr, "registry: no user named %s\n", name);
 		return -1;
 	}
-	printf("%s\n", token);
+	return 0;
+}
+
+int admin_init(PGconn *c, const char *migrations_dir, const char *name)
+{
+	int rows = 0;
+	if (migrate_run(c, migrations_dir) != 0 || admin_user(c, name) < 0 ||
+	    new_token(c, name, false, &rows) < 0)
+		return -1;
+	if (rows == 0)
+		fprintf(stderr,
+		        "registry: %s has a token already (`registry token %s` "
+		        "replaces it)\n",
+		        name, name);
 	return 0;
 }

@@ -50,6 +50,12 @@ static int cmd_migrate(PGconn *c, int argc, char **argv)
 	return migrate_run(c, dir ? dir : settings.migrations_dir);
 }
 
+static int cmd_init(PGconn *c, int argc, char **argv)
+{
+	return admin_init(c, settings.migrations_dir,
+	                  argc > 2 ? argv[2] : "admin");
+}
+
 static int cmd_user(PGconn *c, int argc, char **argv)
 {
 	(void)argc;
@@ -84,6 +90,9 @@ static const struct command {
 } commands[] = {
     {"migrate", 0, cmd_migrate,
      "migrate [--dir DIR]    apply database migrations"},
+    {"init", 0, cmd_init,
+     "init [NAME]            migrations, then user NAME (admin) and,\n"
+     "                         if it has none, its token (printed once)"},
     {"user", 1, cmd_user, "user NAME              create a user (if missing)"},
     {"token", 1, cmd_token,
      "token NAME             create or replace NAME's token, print it"},

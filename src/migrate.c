@@ -227,8 +227,8 @@ static int apply_one(PGconn *conn, const char *dir, const char *name,
 	PQclear(r);
 	if (!exec_ok(conn, "COMMIT", name))
 		goto rollback;
-	printf("applied %s\n", name);
-	fflush(stdout);
+	/* progress on stderr: `registry init` keeps stdout for the token */
+	fprintf(stderr, "applied %s\n", name);
 	ok = 1;
 	goto out;
 rollback:
