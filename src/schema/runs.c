@@ -1,0 +1,103 @@
+/* schema/runs.c - resource table entries' fields and documentation:
+ * code runs: which code made which outputs from which inputs. The table itself
+ * is src/schema.c. */
+#include "schema_parts.h"
+
+/* ---- code_run --------------------------------------------------------- */
+
+const struct field code_run_fields[] = {
+    {
+        .name = "ro_crate",
+        .type = F_HREF,
+        .href = "/api/ro-crate/code-run/%lld/",
+        .read_only = true,
+        .nofilter = true,
+        .help = "Where to fetch the run as an RO-Crate.",
+    },
+    {
+        .name = "uuid",
+        .type = F_UUID,
+        .unique = true,
+        .help = "A universally unique id; generated when not given.",
+    },
+    LAST_UPDATED,
+    {
+        .name = "run_date",
+        .type = F_DATETIME,
+        .required = true,
+        .help = "When the code ran.",
+    },
+    {
+        .name = "description",
+        .type = F_TEXT,
+        .max_len = 1024,
+        .required = true,
+        .help = "What the run did, in free text.",
+    },
+    UPDATED_BY,
+    {
+        .name = "code_repo",
+        .type = F_LINK,
+        .target = "object",
+        .help = "The object for the code repository that was run.",
+    },
+    {
+        .name = "model_config",
+        .type = F_LINK,
+        .target = "object",
+        .help = "The object for the configuration file of the run.",
+    },
+    {
+        .name = "submission_script",
+        .type = F_LINK,
+        .target = "object",
+        .required = true,
+        .help = "The object for the script that started the run.",
+    },
+    {
+        .name = "inputs",
+        .type = F_LINKS,
+        .target = "object_component",
+        .join = "code_run_inputs",
+        .join_self = "code_run_id",
+        .join_other = "object_component_id",
+        .help = "The object components the run read.",
+    },
+    {
+        .name = "outputs",
+        .type = F_LINKS,
+        .target = "object_component",
+        .join = "code_run_outputs",
+        .join_self = "code_run_id",
+        .join_other = "object_component_id",
+        .help = "The object components the run wrote.",
+    },
+    {0},
+};
+
+const char code_run_doc[] =
+    "One execution of some code: what was run, with which configuration "
+    "and script, what it read and what it wrote.\n"
+    "\n"
+    "Writable fields:\n"
+    "- `run_date`: the date and time of the run.\n"
+    "- `description`: what the run did, in free text.\n"
+    "- `code_repo` (optional): the address of the object for the code "
+    "repository that was run.\n"
+    "- `model_config` (optional): the address of the object for the "
+    "configuration file the run used.\n"
+    "- `submission_script`: the address of the object for the script "
+    "that started the run.\n"
+    "- `inputs` (optional): the addresses of the object components the "
+    "run read.\n"
+    "- `outputs` (optional): the addresses of the object components the "
+    "run wrote.\n"
+    "- `uuid` (optional): a universally unique id for the run; one is "
+    "generated when none is given.\n"
+    "\n"
+    "Code runs may be changed with PUT or PATCH and removed with "
+    "DELETE.\n"
+    "\n"
+    "Read-only fields:\n" DOC_COMMON_RO
+    "- `ro_crate`: the address of an RO-Crate packaging this run with its "
+    "inputs and outputs.\n";
