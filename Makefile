@@ -42,7 +42,11 @@ PACKAGES = gcc make pkg-config libfcgi-dev libpq-dev libjson-c-dev uuid-dev \
            libssl-dev postgresql nginx curl python3-pytest python3-requests \
            ca-certificates libfcgi-bin clang libclang-rt-14-dev \
            libgraphviz-dev libzip-dev python3-prov python3-rdflib \
-           chromium python3-websocket wrk postgresql-contrib procps
+           chromium python3-websocket wrk postgresql-contrib procps \
+           python3-jsonschema nodejs
+# npm comes with some builds of nodejs (NodeSource's); Debian's is its own
+# package, installed only when no npm is there.
+PACKAGES_CMD = npm
 
 RUN_PORT  = 8000
 TEST_VAR  = var/test
@@ -113,6 +117,9 @@ deps:
 	for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 			grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	for p in $(PACKAGES_CMD); do \
+		command -v $$p >/dev/null || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" != 0 ]; then \
 		echo "missing Debian packages; install them (as root) with: apt-get install$$missing" >&2; \

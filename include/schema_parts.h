@@ -24,15 +24,6 @@
 		.help = "The user whose token wrote this record last.",        \
 	}
 
-/* Read-only lines shared by every resource's documentation. */
-#define DOC_COMMON_RO                                                          \
-	"- `url`: the address of this record; its last number is the "         \
-	"record's id.\n"                                                       \
-	"- `last_updated`: the time of the latest write to this record, set "  \
-	"by the registry.\n"                                                   \
-	"- `updated_by`: the user who made the latest write, taken from the "  \
-	"token used.\n"
-
 extern const struct field users_fields[];
 extern const char users_doc[];
 extern const struct field groups_fields[];

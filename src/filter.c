@@ -242,7 +242,7 @@ static bool scalar_cond(struct request *rq, const struct field *f,
 
 /* Fields that filter: stored ones named in query_args. Reverse relations
  * and computed values are accepted as arguments but do not filter. */
-static bool filters(const struct resource *r, const struct field *f)
+bool filter_applies(const struct resource *r, const struct field *f)
 {
 	return f->type != F_HREF && f->type != F_REVERSE &&
 	       f->type != F_STRINGS && !f->expr && !f->nofilter &&
@@ -258,7 +258,7 @@ int filter_build(struct request *rq, const struct resource *r, struct buf *w,
 			return -1;
 		}
 	for (const struct field *f = r->fields; f->name; f++) {
-		if (!filters(r, f))
+		if (!filter_applies(r, f))
 			continue;
 		if (f->type == F_LINKS) {
 			if (!links_cond(rq, f, w, p))

@@ -3,6 +3,7 @@
  * the shape and key order of the reference's metadata. */
 #include "filter.h"
 #include "handlers.h"
+#include "resource_doc.h"
 #include "validate.h"
 
 #include <ctype.h>
@@ -178,7 +179,7 @@ void handle_options(struct request *rq, const struct resource *r, bool detail,
 	struct json_object *o =
 	    view_metadata(arena_printf(rq->a, "%s %s", r->title,
 	                               detail ? "Instance" : "List"),
-	                  r->doc ? r->doc : "");
+	                  resource_doc(r));
 	if (verb) {
 		struct json_object *actions = json_object_new_object();
 		json_object_object_add(actions, verb, field_map(rq, r));

@@ -5,6 +5,7 @@
 #include "auth.h"
 #include "handlers.h"
 #include "link.h"
+#include "openapi.h"
 #include "prov/routes.h"
 #include "schema.h"
 #include "store.h"
@@ -182,6 +183,20 @@ static void api_root(struct request *rq, const char *rest)
 		not_allowed(rq);
 }
 
+static void openapi(struct request *rq, const char *rest)
+{
+	(void)rest;
+	req_header(rq, "Allow", "GET, HEAD, OPTIONS");
+	if (is(rq, "GET") || is(rq, "HEAD"))
+		handle_openapi(rq);
+	else if (is(rq, "OPTIONS"))
+		resp_json(rq, 200,
+		          view_metadata("Openapi", "This API described in "
+		                                   "OpenAPI 3.1."));
+	else
+		not_allowed(rq);
+}
+
 static void username(struct request *rq, const char *rest)
 {
 	(void)rest;
@@ -210,6 +225,7 @@ static const struct route {
 } routes[] = {
     {"/api/", api_root, R_EXACT | R_API},
     {"/api/username/", username, R_EXACT | R_API | R_TOKEN},
+    {"/api/openapi.json", openapi, R_EXACT | R_API | R_TOKEN},
     {"/api/prov-report/", route_prov_report, R_API | R_FORMATS},
     {"/api/ro-crate/data-product/", route_crate_product, R_API | R_FORMATS},
     {"/api/ro-crate/code-run/", route_crate_run, R_API | R_FORMATS},

@@ -48,20 +48,7 @@ const struct field issue_fields[] = {
 
 const char issue_doc[] =
     "A known problem with the quality of some data, attached to object "
-    "components.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `severity` (optional, default 1): a whole number, zero or more; "
-    "the larger it is, the more serious the issue.\n"
-    "- `description`: the issue explained in free text.\n"
-    "- `component_issues` (optional): the addresses of the object "
-    "components the issue applies to.\n"
-    "- `uuid` (optional): a universally unique id for the issue; one is "
-    "generated when none is given.\n"
-    "\n"
-    "Issues may be changed with PUT or PATCH.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO;
+    "components.\n";
 
 /* ---- quality_controlled ----------------------------------------------- */
 
@@ -87,15 +74,7 @@ const struct field quality_controlled_fields[] = {
 };
 
 const char quality_controlled_doc[] =
-    "Records that an object has been through quality control.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `object`: the address of the object that was checked; an object "
-    "has at most one such record.\n"
-    "- `document`: the address of the object for the document describing "
-    "the check.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO;
+    "Records that an object has been through quality control.\n";
 
 /* ---- keyword ---------------------------------------------------------- */
 
@@ -127,17 +106,8 @@ const struct field keyword_fields[] = {
 };
 
 const char keyword_doc[] =
-    "A word or phrase that describes an object, for instance one of the "
-    "keywords of a paper.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `object`: the address of the object described.\n"
-    "- `keyphrase`: the word or phrase; an object carries each phrase "
-    "once.\n"
-    "- `identifier` (optional): the URL of an ontology term with the same "
-    "meaning; no two keywords share one.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO;
+    "A word or phrase that describes an object, for instance one of "
+    "the keywords of a paper.\n";
 
 /* ---- licence ---------------------------------------------------------- */
 
@@ -169,16 +139,7 @@ const struct field licence_fields[] = {
 };
 
 const char licence_doc[] =
-    "The licence that an object's code or data is released under.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `object`: the address of the object the licence applies to.\n"
-    "- `licence_info`: the licence terms, or a summary of them, in free "
-    "text.\n"
-    "- `identifier` (optional): a URL identifying the licence; no two "
-    "licence records share one.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO;
+    "The licence that an object's code or data is released under.\n";
 
 /* ---- key_value -------------------------------------------------------- */
 
@@ -210,11 +171,4 @@ const struct field key_value_fields[] = {
 };
 
 const char key_value_doc[] =
-    "A free-form property of an object, as a key and a value.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `object`: the address of the object the property belongs to.\n"
-    "- `key`: the name of the property; an object has each key once.\n"
-    "- `value`: the value of the property.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO;
+    "A free-form property of an object, as a key and a value.\n";

@@ -12,34 +12,23 @@ const struct field file_type_fields[] = {
         .type = F_TEXT,
         .max_len = 1024,
         .required = true,
-        .help = "A readable name for the format, such as "
-                "\"Comma-separated values file\".",
+        .help = "A readable name for the format, such as \"Hierarchical "
+                "Data Format version 5\" or \"Comma-separated values "
+                "file\".",
     },
     {
         .name = "extension",
         .type = F_TEXT,
         .max_len = 1024,
         .required = true,
-        .help = "The file name extension of the format, such as "
-                "\"csv\".",
+        .help = "The file name extension used for it, such as `h5` or "
+                "`csv`.",
     },
     UPDATED_BY,
     {0},
 };
 
-const char file_type_doc[] =
-    "The format of the file behind an object.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `name`: a readable name for the format, for instance "
-    "\"Hierarchical Data Format version 5\" or \"Comma-separated values "
-    "file\".\n"
-    "- `extension`: the file name extension used for it, for instance "
-    "`h5` or `csv`.\n"
-    "\n"
-    "No two file types share both `name` and `extension`.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO;
+const char file_type_doc[] = "The format of the file behind an object.\n";
 
 /* ---- object ----------------------------------------------------------- */
 
@@ -134,35 +123,12 @@ const struct field object_fields[] = {
 };
 
 const char object_doc[] =
-    "Anything the pipeline keeps track of: a data product's file, a code "
-    "repository, a configuration, a script, a document. Other records "
-    "(data products, code releases, licences, keywords, ...) describe an "
-    "object further.\n"
-    "\n"
-    "Creating an object also creates its component named `whole_object`, "
-    "which stands for the object as a whole.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `description` (optional): what the object is, in free text.\n"
-    "- `storage_location` (optional): the address of the storage location "
-    "holding the object's file, when there is a file.\n"
-    "- `file_type` (optional): the address of the file type of that "
-    "file.\n"
-    "- `authors` (optional): the addresses of the authors credited with "
-    "the object.\n"
-    "- `uuid` (optional): a universally unique id for the object; one is "
-    "generated when none is given.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO
-    "- `components`: the addresses of the object's components.\n"
-    "- `data_products`: the addresses of the data products stored in this "
-    "object.\n"
-    "- `code_repo_release`: the address of the code release this object "
-    "is, or null.\n"
-    "- `quality_control`: the address of the quality control record of "
-    "this object, or null.\n"
-    "- `licences`: the addresses of the object's licences.\n"
-    "- `keywords`: the addresses of the object's keywords.\n";
+    "Anything the pipeline keeps track of: a data product's file, a "
+    "code repository, a configuration, a script, a document. Other "
+    "records (data products, code releases, licences, keywords, ...) "
+    "describe an object further.\n\nCreating an object also creates its "
+    "component named `whole_object`, which stands for the object as a "
+    "whole.\n";
 
 const char object_after_insert[] =
     "INSERT INTO object_component (object_id, name, whole_object, "
@@ -190,7 +156,8 @@ const struct field object_component_fields[] = {
         .name = "whole_object",
         .type = F_BOOL,
         .def = "false",
-        .help = "Whether the component stands for its entire object.",
+        .help = "True when the component is the entire object rather "
+                "than a part of it.",
     },
     UPDATED_BY,
     {
@@ -237,23 +204,7 @@ const struct field object_component_fields[] = {
 const char object_component_doc[] =
     "A named part of an object (a table in a file, say) that code runs "
     "read as input or write as output. Every object has a component "
-    "named `whole_object` for the object as a whole.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `object`: the address of the object the component belongs to.\n"
-    "- `name`: the component's name; it must not repeat within the same "
-    "object.\n"
-    "- `description` (optional): what the component is, in free text.\n"
-    "- `issues` (optional): the addresses of issues that affect the "
-    "component.\n"
-    "- `whole_object` (optional, default false): true when the component "
-    "is the entire object rather than a part of it.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO
-    "- `inputs_of`: the addresses of the code runs that used this "
-    "component as an input.\n"
-    "- `outputs_of`: the addresses of the code runs that produced this "
-    "component.\n";
+    "named `whole_object` for the object as a whole.\n";
 
 /* ---- storage_root ----------------------------------------------------- */
 
@@ -265,7 +216,11 @@ const struct field storage_root_fields[] = {
         .max_len = 1024,
         .required = true,
         .unique = true,
-        .help = "The URI that storage location paths are relative to.",
+        .help = "The URI, scheme included, that storage location paths "
+                "are appended to. Any scheme may be used, for instance "
+                "`https://example.org/data/`, `ftp://host/`, "
+                "`ssh://host/`, `file:///home/me/data/` or "
+                "`github://org:repo@sha/`.",
     },
     {
         .name = "local",
@@ -286,20 +241,8 @@ const struct field storage_root_fields[] = {
 };
 
 const char storage_root_doc[] =
-    "A place where files are kept, given as the URI that storage location "
-    "paths are appended to.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `root`: the URI of the place, scheme included; no two roots are "
-    "equal. Any scheme may be used, for instance "
-    "`https://example.org/data/`, `ftp://host/`, `ssh://host/`, "
-    "`file:///home/me/data/` or `github://org:repo@sha/`.\n"
-    "- `local` (optional, default false): true when the root is on the "
-    "machine that runs this registry.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO
-    "- `locations`: the addresses of the storage locations under this "
-    "root.\n";
+    "A place where files are kept, given as the URI that storage "
+    "location paths are appended to.\n";
 
 /* ---- storage_location ------------------------------------------------- */
 
@@ -338,16 +281,4 @@ const struct field storage_location_fields[] = {
 
 const char storage_location_doc[] =
     "Where one file is stored: a path below a storage root, with a "
-    "checksum of the contents.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `path`: the path of the file below its storage root; joining the "
-    "two gives the file's full URI.\n"
-    "- `hash`: the SHA-1 digest of the file's contents.\n"
-    "- `public` (optional, default true): whether the file may be read "
-    "by anyone.\n"
-    "- `storage_root`: the address of the storage root.\n"
-    "\n"
-    "No two locations share `storage_root`, `hash` and `public`.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO;
+    "checksum of the contents.\n";

@@ -44,17 +44,7 @@ const struct field users_fields[] = {
 };
 
 const char users_doc[] =
-    "A person (or service) that may write to the registry.\n"
-    "\n"
-    "Reading users needs a token; users cannot be created through the "
-    "API.\n"
-    "\n"
-    "Read-only fields:\n"
-    "- `url`: the address of this user.\n"
-    "- `username`: the login name; filter on it with `?username=`.\n"
-    "- `full_name`: the user's full name, when known.\n"
-    "- `email`: the user's e-mail address.\n"
-    "- `orgs`: the organisations the user belongs to.\n";
+    "A person (or service) that may write to the registry.\n";
 
 const struct field groups_fields[] = {
     {
@@ -69,15 +59,7 @@ const struct field groups_fields[] = {
     {0},
 };
 
-const char groups_doc[] =
-    "A named group of users, such as an organisation.\n"
-    "\n"
-    "Reading groups needs a token; groups cannot be created through the "
-    "API.\n"
-    "\n"
-    "Read-only fields:\n"
-    "- `url`: the address of this group.\n"
-    "- `name`: the group's name.\n";
+const char groups_doc[] = "A named group of users, such as an organisation.\n";
 
 /* ---- author ----------------------------------------------------------- */
 
@@ -111,19 +93,7 @@ const struct field author_fields[] = {
 
 const char author_doc[] =
     "A person or organisation credited with objects, for instance the "
-    "authors of a paper behind an external object.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `name` (optional): the full name of the person or organisation.\n"
-    "- `identifier` (optional): a URL identifying the author, such as an "
-    "ORCID iD or a ROR id; no two authors share one.\n"
-    "- `uuid` (optional): a universally unique id. When an `identifier` "
-    "is given the id is computed from it, so the same identifier always "
-    "yields the same id; otherwise one is generated unless given.\n"
-    "\n"
-    "At least one of `name` and `identifier` must be given.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO;
+    "authors of a paper behind an external object.\n";
 
 /* ---- user_author ------------------------------------------------------ */
 
@@ -149,12 +119,5 @@ const struct field user_author_fields[] = {
 };
 
 const char user_author_doc[] =
-    "Ties a registry user to the author record that represents them, so "
-    "that their work is credited to that author.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `user`: the address of the user; each user has at most one such "
-    "record.\n"
-    "- `author`: the address of the author.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO;
+    "Ties a registry user to the author record that represents them, "
+    "so that their work is credited to that author.\n";

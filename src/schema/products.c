@@ -37,16 +37,7 @@ const struct field namespace_fields[] = {
 
 const char namespace_doc[] =
     "A namespace groups data products, usually those of one "
-    "organisation or project.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `name`: the short name of the namespace; no two namespaces share "
-    "one.\n"
-    "- `full_name` (optional): the name written out in full; also "
-    "unique.\n"
-    "- `website` (optional): the URL of a web page about the namespace.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO;
+    "organisation or project.\n";
 
 /* ---- data_product ----------------------------------------------------- */
 
@@ -78,7 +69,8 @@ const struct field data_product_fields[] = {
         .href = "/api/ro-crate/data-product/%lld/",
         .read_only = true,
         .nofilter = true,
-        .help = "Where to fetch the product as an RO-Crate.",
+        .help = "An RO-Crate packaging the product with the files it came "
+                "from.",
     },
     LAST_UPDATED,
     {
@@ -93,7 +85,8 @@ const struct field data_product_fields[] = {
         .type = F_VERSION,
         .max_len = 1024,
         .required = true,
-        .help = "The product's semantic version.",
+        .help = "The product's semantic version, for instance `1.0.0` or "
+                "`0.2.1-beta`.",
     },
     UPDATED_BY,
     {
@@ -124,26 +117,7 @@ const struct field data_product_fields[] = {
 
 const char data_product_doc[] =
     "A versioned, named piece of data that code runs read or write, "
-    "addressed as namespace:name@version.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `name`: the product's name; together with `namespace` and "
-    "`version` it is unique.\n"
-    "- `version`: a semantic version, MAJOR.MINOR.PATCH with an optional "
-    "-prerelease and +build (for instance `1.0.0` or `0.2.1-beta`).\n"
-    "- `object`: the address of the object that holds the data.\n"
-    "- `namespace`: the address of the namespace of the product.\n"
-    "\n"
-    "Data products may be changed with PUT or PATCH.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO
-    "- `internal_format`: true when the object has components other than "
-    "the one for the whole object.\n"
-    "- `prov_report`: the address of the product's provenance report.\n"
-    "- `ro_crate`: the address of an RO-Crate packaging the product with "
-    "the files it came from.\n"
-    "- `external_object`: the address of the external object this "
-    "product represents, or null.\n";
+    "addressed as namespace:name@version.\n";
 
 /* ---- external_object -------------------------------------------------- */
 
@@ -168,7 +142,8 @@ const struct field external_object_fields[] = {
         .blank = true,
         .type = F_TEXT,
         .max_len = 1024,
-        .help = "What kind of name the alternate identifier is.",
+        .help = "What kind of name the alternate identifier is; needed "
+                "whenever it is given.",
     },
     {
         .name = "primary_not_supplement",
@@ -219,42 +194,16 @@ const struct field external_object_fields[] = {
         .name = "original_store",
         .type = F_LINK,
         .target = "storage_location",
-        .help = "Where the data was first found, if it has been copied.",
+        .help = "Where the data was first found, when it has since been "
+                "copied somewhere safer.",
     },
     {0},
 };
 
 const char external_object_doc[] =
-    "Data that came from outside the pipeline (a paper, a published data "
-    "set, a web page), registered through the data product that holds "
-    "it.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `data_product`: the address of the data product holding the data; "
-    "a data product has at most one external object.\n"
-    "- `identifier` (optional): a URL identifying the source, such as a "
-    "DOI.\n"
-    "- `alternate_identifier` (optional): a free-text name for the "
-    "source, for when there is no URL identifier.\n"
-    "- `alternate_identifier_type` (optional): what kind of name "
-    "`alternate_identifier` is; needed whenever it is given.\n"
-    "- `primary_not_supplement` (optional, default true): true when this "
-    "is a primary source, false for supplementary material.\n"
-    "- `release_date`: the date and time the source was released.\n"
-    "- `title`: the title of the source.\n"
-    "- `description` (optional): what the source is, in free text.\n"
-    "- `original_store` (optional): the address of the storage location "
-    "the data was first found at, when it has since been copied "
-    "somewhere safer.\n"
-    "\n"
-    "Either `identifier`, or `alternate_identifier` with "
-    "`alternate_identifier_type`, must be given. No two external objects "
-    "share `identifier`, `alternate_identifier`, "
-    "`alternate_identifier_type`, `title` and `version`.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO
-    "- `version`: the version of the data product, copied from it when "
-    "the record is written.\n";
+    "Data that came from outside the pipeline (a paper, a published "
+    "data set, a web page), registered through the data product that "
+    "holds it.\n";
 
 /* ---- code_repo_release ------------------------------------------------ */
 
@@ -294,15 +243,4 @@ const struct field code_repo_release_fields[] = {
 };
 
 const char code_repo_release_doc[] =
-    "Marks an object as an official release of some model code.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `object`: the address of the object for the released code; an "
-    "object is at most one release.\n"
-    "- `name`: the name of the code; together with `version` it is "
-    "unique.\n"
-    "- `version`: a semantic version, MAJOR.MINOR.PATCH with an optional "
-    "-prerelease and +build.\n"
-    "- `website` (optional): the URL of a web page about the release.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO;
+    "Marks an object as an official release of some model code.\n";

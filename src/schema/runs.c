@@ -12,7 +12,8 @@ const struct field code_run_fields[] = {
         .href = "/api/ro-crate/code-run/%lld/",
         .read_only = true,
         .nofilter = true,
-        .help = "Where to fetch the run as an RO-Crate.",
+        .help = "An RO-Crate packaging this run with its inputs and "
+                "outputs.",
     },
     {
         .name = "uuid",
@@ -76,28 +77,5 @@ const struct field code_run_fields[] = {
 };
 
 const char code_run_doc[] =
-    "One execution of some code: what was run, with which configuration "
-    "and script, what it read and what it wrote.\n"
-    "\n"
-    "Writable fields:\n"
-    "- `run_date`: the date and time of the run.\n"
-    "- `description`: what the run did, in free text.\n"
-    "- `code_repo` (optional): the address of the object for the code "
-    "repository that was run.\n"
-    "- `model_config` (optional): the address of the object for the "
-    "configuration file the run used.\n"
-    "- `submission_script`: the address of the object for the script "
-    "that started the run.\n"
-    "- `inputs` (optional): the addresses of the object components the "
-    "run read.\n"
-    "- `outputs` (optional): the addresses of the object components the "
-    "run wrote.\n"
-    "- `uuid` (optional): a universally unique id for the run; one is "
-    "generated when none is given.\n"
-    "\n"
-    "Code runs may be changed with PUT or PATCH and removed with "
-    "DELETE.\n"
-    "\n"
-    "Read-only fields:\n" DOC_COMMON_RO
-    "- `ro_crate`: the address of an RO-Crate packaging this run with its "
-    "inputs and outputs.\n";
+    "One execution of some code: what was run, with which "
+    "configuration and script, what it read and what it wrote.\n";

@@ -3,6 +3,7 @@
  * request line, the status line and headers, and the body pretty-printed
  * with every hyperlink clickable. Rendering from the finished answer keeps
  * one code path for JSON and HTML: the handlers never know. */
+#include "resource_doc.h"
 #include "schema.h"
 #include "web.h"
 
@@ -365,7 +366,7 @@ static struct view find_view(struct request *rq)
 		v.id = il ? id : 0;
 		v.name = arena_printf(rq->a, "%s %s", v.r->title,
 		                      il ? "Instance" : "List");
-		v.doc = v.r->doc;
+		v.doc = resource_doc(v.r);
 		return v;
 	}
 	if (rq->status >= 400 && rq->status != 403 && rq->status != 405)

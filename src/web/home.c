@@ -90,7 +90,9 @@ void home(struct request *rq)
 	         "products, code runs and their provenance recorded by the "
 	         "FAIR Data Pipeline. Programs use the <a "
 	         "href=\"/api/?format=api\">REST API</a>; the <a "
-	         "href=\"/docs/\">guides</a> explain it.</p>\n");
+	         "href=\"/docs/\">guides</a> explain it, and <a "
+	         "href=\"/api/openapi.json\">its OpenAPI document</a> "
+	         "describes it for tools.</p>\n");
 	for (size_t i = 0; i < sizeof home_tables / sizeof home_tables[0]; i++)
 		render_table(rq, &h, &home_tables[i]);
 	HTML(&h, "<section class=\"card\"><h2>All records</h2>\n"

@@ -5,6 +5,7 @@
 #include "site.h"
 
 #include "handlers.h"
+#include "resource_doc.h"
 #include "link.h"
 
 #include <stdlib.h>
@@ -72,11 +73,12 @@ void list_page(struct request *rq, const struct site_res *s)
 	HTML(&h, "</h1>\n<p class=\"links\"><a href=\"/api/");
 	html_text(&h, s->name);
 	HTML(&h, "/?format=api\">In the browsable API</a></p>\n");
-	if (r && r->doc) {
+	if (r) {
 		HTML(&h, "<details class=\"doc\"><summary>About ");
 		html_text(&h, s->plural);
 		HTML(&h, "</summary>");
-		html_markdown(&h, r->doc, strlen(r->doc));
+		const char *doc = resource_doc(r);
+		html_markdown(&h, doc, strlen(doc));
 		HTML(&h, "</details>\n");
 	}
 	render_table(rq, &h, &t);
