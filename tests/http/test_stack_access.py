@@ -58,7 +58,7 @@ def test_another_local_user_cannot_connect(var_dir):
 
 def test_missing_packages_are_named_not_installed(root_dir):
     r = as_other("make", "-s", "-C", str(root_dir), "deps",
-                 "PACKAGES=make no-such-package-h12b")
+                 "PACKAGES=make no-such-package-h12b", "PACKAGES_CMD=")
     assert r.returncode != 0
     lines = r.stderr.strip().splitlines()
     assert len(lines) >= 1 and "no-such-package-h12b" in lines[0], r.stderr
