@@ -3,7 +3,7 @@
 # Everything generated goes under var/ except the binary, cgi-bin/registry.
 
 CC       = gcc
-PKGS     = fcgi libpq json-c uuid libcrypto libgvc libzip
+PKGS     = fcgi libpq json-c uuid libcrypto libgvc libzip libcurl
 # pkg-config may not be installed yet when this file is first read; `run` and
 # `test` install it and then build in a fresh make, which asks again.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null || \
@@ -11,7 +11,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null || \
                      -I/usr/include/graphviz)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
                 echo -lfcgi -lpq -ljson-c -luuid -lcrypto -lgvc -lcgraph \
-                     -lcdt -lzip)
+                     -lcdt -lzip -lcurl)
 
 WARN     = -std=c11 -Wall -Wextra -Werror
 # POSIX and the usual BSD/GNU extras (strdup, setenv, readlink, PATH_MAX)
@@ -43,7 +43,8 @@ PACKAGES = gcc make pkg-config libfcgi-dev libpq-dev libjson-c-dev uuid-dev \
            ca-certificates libfcgi-bin clang libclang-rt-14-dev \
            libgraphviz-dev libzip-dev python3-prov python3-rdflib \
            chromium python3-websocket wrk postgresql-contrib procps \
-           python3-jsonschema nodejs
+           python3-jsonschema nodejs libcurl4-openssl-dev apache2 \
+           apache2-utils
 # npm comes with some builds of nodejs (NodeSource's); Debian's is its own
 # package, installed only when no npm is there.
 PACKAGES_CMD = npm

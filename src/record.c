@@ -139,6 +139,8 @@ void record_write(struct buf *b, struct request *rq, const struct resource *r,
 	struct buf base;
 	buf_init(&base, rq->a);
 	json_chars(&base, rq->base, strlen(rq->base), false);
+	if (!base.p) /* an empty base: links as paths (registry export) */
+		buf_add(&base, "", 0);
 	buf_add(b, "{\"url\":", 7);
 	put_link(b, rq, base.p, r->name, id);
 	col++;
