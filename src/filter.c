@@ -205,7 +205,7 @@ static bool scalar_cond(struct request *rq, const struct field *f,
 		/* The glob's literal prefix as a range that an index can serve
 		 * in any plan, generic ones too (glob.h); text columns compare
 		 * in C order whatever the database's collation (migrations/
-		 * 0005_collate_c.sql). */
+		 * 0006_collate_c.sql). */
 		char *lo, *hi;
 		if (glob_prefix_range(rq->a, v, &lo, &hi)) {
 			cond(w, f, ">=", params_add(p, lo), "");

@@ -17,7 +17,7 @@ import pytest
 from pool_client import Pool
 
 FILES = ["bin/registry", "share/registry/migrations/0001_schema.sql",
-         "share/registry/migrations/0005_collate_c.sql",
+         "share/registry/migrations/0006_collate_c.sql",
          "share/registry/static/registry.css",
          "share/registry/nginx/registry.conf.in",
          "share/doc/registry/deploy.md", "share/doc/registry/README.md",

@@ -1,4 +1,4 @@
--- 0005_collate_c.sql - every text column compares byte for byte (COLLATE
+-- 0006_collate_c.sql - every text column compares byte for byte (COLLATE
 -- "C"), whatever collation the database was created with. Ordering, keyset
 -- cursors, unique names and the glob filters' index ranges (src/glob.c) then
 -- give the same answers on a database created with en_US.UTF-8 or an ICU
