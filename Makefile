@@ -129,7 +129,8 @@ fuzz: deps fuzz-build
 		echo "$$name: $$runs runs, no crash, $$(($$(date +%s) - start)) s"; \
 	done; echo "fuzz: $$total runs in all, no crash"
 
-# Installs only what is missing, so it is quick and offline once done.
+# Installs only what is missing, so it is quick and offline once done. An
+# ordinary user is told which packages to install instead.
 deps:
 	@missing=; \
 	for p in $(PACKAGES); do \
@@ -139,6 +140,10 @@ deps:
 	for p in $(PACKAGES_CMD); do \
 		command -v $$p >/dev/null || missing="$$missing $$p"; \
 	done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" != 0 ]; then \
+		echo "missing Debian packages; install them (as root) with: apt-get install$$missing" >&2; \
+		exit 1; \
+	fi; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing:$$missing"; \
 		apt-get -o DPkg::Lock::Timeout=600 update && \
@@ -186,7 +191,7 @@ test: deps
 # stack is brought up).
 test-pass:
 	@src/stack.sh down $(TEST_VAR) >/dev/null 2>&1 || true
-	@rm -rf $(TEST_VAR)
+	@src/stack.sh destroy $(TEST_VAR) >/dev/null 2>&1 || rm -rf $(TEST_VAR)
 	@trap 'src/stack.sh down $(TEST_VAR) >/dev/null 2>&1' EXIT INT TERM; \
 	env STACK_FAST=1 $(PASS_ENV) src/stack.sh up $(TEST_VAR) $(TEST_PORT) $(ASAN_BIN) || exit 1; \
 	REGISTRY_URL=http://127.0.0.1:$(TEST_PORT) \
@@ -207,7 +212,59 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@tests/bench/bench.sh
 
+# `make install` (PREFIX, DESTDIR as usual): the binary, the migrations, the
+# website's static files, the guides, an example settings file, the
+# web-server files and the systemd units, in the FHS places below. The
+# installed binary is linked with a settings.o that names those places as
+# its defaults (a checkout's binary looks beside itself instead), so it
+# needs no settings to find its own files. The settings file itself is
+# installed only where none is yet. docs/deploy.md.
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+BINDIR      = $(PREFIX)/bin
+DATADIR     = $(PREFIX)/share/registry
+DOCDIR      = $(PREFIX)/share/doc/registry
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+INST_BUILD  = var/build-install
+INST_DEFS   = -DREGISTRY_CONFIG_FILE='"$(SYSCONFDIR)/registry/registry.conf"' \
+              -DREGISTRY_DOCS_DIR='"$(DOCDIR)"' \
+              -DREGISTRY_MIGRATIONS_DIR='"$(DATADIR)/migrations"' \
+              -DREGISTRY_LISTEN='"/run/registry/registry.sock"'
+INST_SUBST  = -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
+              -e 's|@DOCDIR@|$(DOCDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+
+.PHONY: install
+# Rebuilt every time: the places are make variables, not files.
+install: $(filter-out $(BUILD)/settings.o,$(OBJS))
+	@mkdir -p $(INST_BUILD)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(INST_DEFS) -c -o $(INST_BUILD)/settings.o src/settings.c
+	$(CC) $(CFLAGS) -o $(INST_BUILD)/registry $^ $(INST_BUILD)/settings.o $(LDLIBS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/migrations \
+		$(DESTDIR)$(DATADIR)/static $(DESTDIR)$(DATADIR)/nginx \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/registry
+	install -m 755 $(INST_BUILD)/registry $(DESTDIR)$(BINDIR)/registry
+	install -m 644 migrations/*.sql $(DESTDIR)$(DATADIR)/migrations/
+	install -m 644 src/web/static/* $(DESTDIR)$(DATADIR)/static/
+	install -m 644 nginx/* $(DESTDIR)$(DATADIR)/nginx/
+	if [ -d apache ]; then install -d $(DESTDIR)$(DATADIR)/apache && \
+		install -m 644 apache/* $(DESTDIR)$(DATADIR)/apache/; fi
+	install -m 644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	env -u REGISTRY_CONFIG $(INST_BUILD)/registry config --example \
+		>$(DESTDIR)$(DOCDIR)/examples/registry.conf
+	chmod 644 $(DESTDIR)$(DOCDIR)/examples/registry.conf
+	for u in systemd/*.in; do \
+		sed $(INST_SUBST) $$u >$(DESTDIR)$(UNITDIR)/$$(basename $$u .in) && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$(basename $$u .in) || exit 1; \
+	done
+	# the settings may hold a password: readable by root and the group
+	# the service runs as, once it exists
+	if [ ! -e $(DESTDIR)$(SYSCONFDIR)/registry/registry.conf ]; then \
+		install -m 640 $(DESTDIR)$(DOCDIR)/examples/registry.conf \
+			$(DESTDIR)$(SYSCONFDIR)/registry/registry.conf; \
+	fi
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BIN)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(INST_BUILD) $(BIN)
 
 -include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(UNIT_BINS:=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

@@ -16,5 +16,9 @@ int admin_token(PGconn *c, const char *name, bool must_exist);
 int admin_token_revoke(PGconn *c, const char *name);
 /* Tokens by user, prefix and date (never the token); name NULL = all. */
 int admin_token_list(PGconn *c, const char *name);
+/* `registry init`: applies the migrations, creates the user and, if it has
+ * none yet, a token, printed once on stdout; running it again changes
+ * nothing. 0 on success. */
+int admin_init(PGconn *c, const char *migrations_dir, const char *name);
 
 #endif

@@ -29,6 +29,10 @@ void metrics_slot_set(int slot, pid_t pid);
 void metrics_slot_release(pid_t pid);
 /* Worker: which slot is ours, and whether we are serving a request. */
 void metrics_worker(int slot);
+
+/* Before a worker executes the binary afresh: hands it the counters (their
+ * fd and its slot, in the environment). */
+void metrics_pass_on(void);
 void metrics_busy(bool busy);
 
 void metrics_count(enum metric_counter c, long long n);

@@ -11,6 +11,14 @@ struct pool_opts {
 	                            HOST:PORT for TCP */
 	const char *pidfile;     /* NULL = none */
 	int workers;             /* <= 0: 2 x cores */
+	/* When set, each worker executes this program afresh with the
+	 * listening socket as fd 0 (a plain FastCGI worker) instead of
+	 * running fn in the master's image: a SIGHUP then brings in the
+	 * binary and the settings file as they are now. Before a reload
+	 * the master runs `exec_argv... config` and keeps the old workers
+	 * if that fails. */
+	const char *exec_path;
+	char *const *exec_argv;
 };
 
 /* Runs one worker's whole life on an already-listening socket; returns
@@ -24,7 +32,9 @@ extern volatile sig_atomic_t pool_stop;
 /* Whether a listen setting names a TCP address (HOST:PORT). */
 bool pool_is_tcp(const char *listen);
 
-/* Master loop; returns the process exit status. */
+/* Master loop; returns the process exit status. Under systemd socket
+ * activation (LISTEN_PID is ours, LISTEN_FDS >= 1) the socket it was handed
+ * as fd 3 is used instead of binding socket_path, and left in place. */
 int pool_main(const struct pool_opts *o, pool_worker_fn fn);
 
 /* For a worker that runs without our master (spawn-fcgi, mod_fcgid):

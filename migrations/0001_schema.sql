@@ -11,18 +11,22 @@
 -- Semantic versions (semver.org 2.0.0): MAJOR.MINOR.PATCH, no leading zeros
 -- in numeric parts, optional -prerelease and +build. A domain would hide
 -- the constraint name the API errors are keyed on, so each version column
--- carries its own named check using this function.
+-- carries its own named check using this function. (Bodies as strings, not
+-- SQL-standard RETURN bodies: those need PostgreSQL 14, the registry runs on
+-- 13 and later.)
 CREATE FUNCTION registry_is_semver(v text) RETURNS boolean
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN v ~ ('^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)'
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+SELECT v ~ ('^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)'
 	|| '(-(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)'
 	|| '(\.(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*)?'
-	|| '(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$');
+	|| '(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$')
+$$;
 
 -- Names are glob-filtered, so the glob metacharacters may not occur in them.
 CREATE FUNCTION registry_is_name(v text) RETURNS boolean
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN v !~ '[][?*]';
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+SELECT v !~ '[][?*]'
+$$;
 
 ------------------------------------------------------------------------------
 -- Accounts

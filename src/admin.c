@@ -6,6 +6,7 @@
 #include "admin.h"
 #include "auth.h"
 #include "cli.h"
+#include "migrate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,4 +131,23 @@ int admin_token_list(PGconn *c, const char *name)
 	                "WHERE $1::text IS NULL OR u.username = $1 "
 	                "ORDER BY u.username",
 	                1, v, NULL, true);
+}
+
+int admin_init(PGconn *c, const char *migrations_dir, const char *name)
+{
+	const char *v[] = {name};
+	int rows = 0;
+	if (migrate_run(c, migrations_dir) != 0 || admin_user(c, name) < 0 ||
+	    run(c,
+	        "SELECT 1 FROM tokens t JOIN users u ON u.id = t.users_id "
+	        "WHERE u.username = $1",
+	        1, v, &rows) < 0)
+		return -1;
+	if (rows == 0)
+		return admin_token(c, name, false);
+	fprintf(stderr,
+	        "registry: %s has a token already (`registry token rotate %s` "
+	        "replaces it)\n",
+	        name, name);
+	return 0;
 }

@@ -219,8 +219,9 @@ static bool scalar_cond(struct request *rq, const struct field *f,
 		buf_printf(w, " ~ (SELECT $%d::text)",
 		           params_add(p, glob_to_regex(rq->a, v)));
 		/* The glob's literal prefix as a range that an index can serve
-		 * in any plan, generic ones too (glob.h); text compares in C
-		 * order in the registry's database (stack.sh: --locale=C). */
+		 * in any plan, generic ones too (glob.h); text columns compare
+		 * in C order whatever the database's collation (migrations/
+		 * 0006_collate_c.sql). */
 		char *lo, *hi;
 		if (glob_prefix_range(rq->a, v, &lo, &hi)) {
 			cond(w, f, ">=", params_add(p, lo), "");

@@ -13,6 +13,7 @@
 #include "store.h"
 #include "worker.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,12 @@ static int cmd_migrate(PGconn *c, int argc, char **argv)
 {
 	const char *dir = opt(argc, argv, "--dir");
 	return migrate_run(c, dir ? dir : settings.migrations_dir);
+}
+
+static int cmd_init(PGconn *c, int argc, char **argv)
+{
+	return admin_init(c, settings.migrations_dir,
+	                  argc > 2 ? argv[2] : "admin");
 }
 
 static bool is(const char *a, const char *b)
@@ -123,6 +130,9 @@ static const struct command {
 } commands[] = {
     {"migrate", 0, cmd_migrate,
      "migrate [--dir DIR]    apply database migrations"},
+    {"init", 0, cmd_init,
+     "init [NAME]            migrations, then user NAME (admin) and,\n"
+     "                         if it has none, its token (printed once)"},
     {"user", 1, cmd_user,
      "user add NAME          create a user (if missing)\n"
      "  user list              users, active or disabled, token prefix\n"
@@ -167,8 +177,40 @@ static void usage(void)
 	      stderr);
 }
 
+/* What `serve` has each worker run: this program, as it is on disk when
+ * the worker starts, with the master's own arguments less the command, so
+ * that it reads the same flags and the settings file anew (pool.h). */
+static char **worker_argv(int argc, char **argv, char *exe)
+{
+	static char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+	char **out = calloc(argc + 1, sizeof *out);
+	if (n <= 0 || !out) {
+		free(out);
+		return NULL;
+	}
+	path[n] = 0;
+	strcpy(exe, path);
+	int k = 0, skipped = 0;
+	out[k++] = exe;
+	for (int i = 1; i < argc; i++) {
+		if (!skipped && !strcmp(argv[i], "serve")) {
+			skipped = 1;
+			continue;
+		}
+		out[k++] = argv[i];
+	}
+	out[k] = NULL;
+	return out;
+}
+
 int main(int argc, char **argv)
 {
+	static char exe[PATH_MAX];
+	/* before settings_load takes the flags out of argv; static, so it
+	 * stays reachable for as long as the program runs */
+	static char **wargv;
+	wargv = worker_argv(argc, argv, exe);
 	if (!settings_load(&argc, argv))
 		return 2;
 	if (argc < 2) {
@@ -189,6 +231,8 @@ int main(int argc, char **argv)
 		    .socket_path = settings.listen,
 		    .pidfile = *settings.pidfile ? settings.pidfile : NULL,
 		    .workers = settings.workers,
+		    .exec_path = wargv ? exe : NULL,
+		    .exec_argv = wargv,
 		};
 		return pool_main(&o, worker_main);
 	}

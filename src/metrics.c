@@ -1,7 +1,9 @@
 /* metrics.c - the pool's counters, shared by its workers through one
- * anonymous shared mapping the master makes before it forks (so no file,
- * no name and no cleanup), added to with atomic increments, and written
- * out by GET /metrics in the Prometheus text format (version 0.0.4). */
+ * shared mapping the master makes before it forks (a memfd: no file, no
+ * name and no cleanup, and a worker that executes the binary afresh maps
+ * it again from the fd it inherits), added to with atomic increments, and
+ * written out by GET /metrics in the Prometheus text format (version 0.0.4). */
+#define _GNU_SOURCE /* memfd_create */
 #include "metrics.h"
 #include "allow.h"
 #include "request.h"
@@ -9,6 +11,9 @@
 #include "settings.h"
 
 #include <signal.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -72,15 +77,25 @@ struct shared {
 
 static struct shared *S;
 static int my_slot = -1;
+static int S_fd = -1; /* the master's mapping, for workers that exec */
 
 static struct shared *map(int nslots)
 {
 	size_t size =
 	    sizeof(struct shared) + sizeof(struct worker_slot) * (size_t)nslots;
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-	               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int fd = memfd_create("registry-metrics", MFD_CLOEXEC);
+	if (fd >= 0 && ftruncate(fd, (off_t)size) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	void *p =
+	    mmap(NULL, size, PROT_READ | PROT_WRITE,
+	         fd >= 0 ? MAP_SHARED : MAP_SHARED | MAP_ANONYMOUS, fd, 0);
 	if (p == MAP_FAILED)
 		abort();
+	if (S_fd >= 0)
+		close(S_fd);
+	S_fd = fd;
 	struct shared *s = p;
 	s->nslots = nslots;
 	return s;
@@ -131,8 +146,46 @@ void metrics_slot_release(pid_t pid)
 		}
 }
 
+void metrics_pass_on(void)
+{
+	if (S_fd < 0 || my_slot < 0)
+		return;
+	fcntl(S_fd, F_SETFD, 0);
+	char v[32];
+	snprintf(v, sizeof v, "%d:%d", S_fd, my_slot);
+	setenv("REGISTRY_METRICS_FD", v, 1);
+}
+
+/* A worker executed by the master (metrics_pass_on) maps the master's
+ * counters again; true when it did. */
+static bool attach(void)
+{
+	const char *v = getenv("REGISTRY_METRICS_FD");
+	int fd, slot;
+	struct stat st;
+	if (!v || sscanf(v, "%d:%d", &fd, &slot) != 2)
+		return false;
+	unsetenv("REGISTRY_METRICS_FD");
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof(struct shared))
+		return false;
+	void *p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
+	               MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return false;
+	S = p;
+	S_fd = fd;
+	if (slot >= S->nslots)
+		return false;
+	my_slot = slot;
+	S->slots[slot].pid = getpid();
+	return true;
+}
+
 void metrics_worker(int slot)
 {
+	if (slot < 0 && attach())
+		return;
 	my_slot = slot;
 	if (slot < 0 && !S) {
 		S = map(1);

@@ -185,8 +185,8 @@ static int apply_one(PGconn *conn, const char *dir, const char *name,
 		PQclear(PQexec(conn, "ROLLBACK"));
 		goto out;
 	}
-	printf("applied %s\n", name);
-	fflush(stdout);
+	/* progress on stderr: `registry init` keeps stdout for the token */
+	fprintf(stderr, "applied %s\n", name);
 	ok = 1;
 out:
 	free(sql);

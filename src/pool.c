@@ -72,6 +72,9 @@ static struct {
 	int nretired;
 	int cap_retired;
 	struct sigaction saved[NMASTER_SIGNALS]; /* the caller's handlers */
+	const char *exec_path;
+	char *const *exec_argv;
+	int inherited; /* the socket came from systemd: not ours to remove */
 } P = {.listen_fd = -1, .sigpipe = {-1, -1}};
 
 static long long now_ms(void)
@@ -339,6 +342,26 @@ static int open_tcp(const char *spec)
 	return fd;
 }
 
+/* sd_listen_fds(3) without libsystemd: the first socket systemd passed,
+ * or -1. The variables are removed so that no worker reads them as its
+ * own. */
+static int systemd_socket(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	int fd = -1;
+	struct stat st;
+
+	if (pid && fds && atol(pid) == (long)getpid() && atoi(fds) >= 1 &&
+	    fstat(3, &st) == 0 && S_ISSOCK(st.st_mode)) {
+		fd = 3;
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return fd;
+}
+
 static int write_pidfile(const char *path)
 {
 	FILE *f = fopen(path, "we");
@@ -383,8 +406,50 @@ static _Noreturn void run_worker(const sigset_t *mask, int slot)
 		_exit(0); /* the master died before prctl took effect */
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	metrics_worker(slot);
+	if (P.exec_path) {
+		metrics_pass_on(); /* the counters outlive the exec */
+		/* dup2 leaves the copy without close-on-exec */
+		if (dup2(P.listen_fd, 0) < 0)
+			_exit(127);
+		execv(P.exec_path, P.exec_argv);
+		logmsg("exec %s: %s", P.exec_path, strerror(errno));
+		_exit(127);
+	}
 	P.fn(P.listen_fd);
 	_exit(0);
+}
+
+/* Before a reload that starts the program afresh: does it start, and does
+ * it accept the settings as they are now? `PROGRAM ARGS... config`, its
+ * output thrown away (its complaint goes to our stderr). */
+static int exec_check(void)
+{
+	int n = 0;
+	while (P.exec_argv[n])
+		n++;
+	char **argv = calloc(n + 2, sizeof *argv);
+	if (!argv)
+		return -1;
+	for (int i = 0; i < n; i++)
+		argv[i] = P.exec_argv[i];
+	argv[n] = "config";
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, 1);
+		execv(P.exec_path, argv);
+		logmsg("exec %s: %s", P.exec_path, strerror(errno));
+		_exit(127);
+	}
+	free(argv);
+	if (pid < 0)
+		return -1;
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
 static void spawn(struct slot *s)
@@ -515,6 +580,13 @@ static void reload(void)
 		logmsg("reload: out of memory; ignored");
 		return;
 	}
+	if (P.exec_path && exec_check() < 0) {
+		logmsg("SIGHUP received, but `%s config` fails: the running "
+		       "workers stay",
+		       P.exec_path);
+		free(old);
+		return;
+	}
 	logmsg("SIGHUP received: starting a new generation of %d workers",
 	       P.nslots);
 	for (i = 0; i < P.nslots; i++) {
@@ -638,20 +710,28 @@ int pool_main(const struct pool_opts *o, pool_worker_fn fn)
 		logmsg("out of memory");
 		return 1;
 	}
+	P.exec_path = o->exec_path;
+	P.exec_argv = o->exec_argv;
 	if (master_signals_install() < 0)
 		goto out;
 	bool tcp = pool_is_tcp(o->socket_path);
-	P.listen_fd =
-	    tcp ? open_tcp(o->socket_path) : open_socket(o->socket_path);
+	P.listen_fd = systemd_socket();
+	P.inherited = P.listen_fd >= 0;
+	if (!P.inherited)
+		P.listen_fd = tcp ? open_tcp(o->socket_path)
+		                  : open_socket(o->socket_path);
+	bool unlink_socket = !P.inherited && !tcp;
 	if (P.listen_fd < 0)
 		goto out;
 	if (o->pidfile != NULL && write_pidfile(o->pidfile) < 0) {
-		if (!tcp)
+		if (unlink_socket)
 			unlink(o->socket_path);
 		goto out;
 	}
 	metrics_init(P.nslots);
-	logmsg("listening on %s with %d workers", o->socket_path, P.nslots);
+	logmsg("listening on %s with %d workers",
+	       P.inherited ? "the socket systemd passed" : o->socket_path,
+	       P.nslots);
 
 	for (i = 0; i < P.nslots; i++)
 		spawn(&P.slots[i]);
@@ -666,7 +746,7 @@ int pool_main(const struct pool_opts *o, pool_worker_fn fn)
 		run_timers(now_ms());
 	}
 
-	if (!tcp)
+	if (unlink_socket)
 		unlink(o->socket_path);
 	if (o->pidfile != NULL)
 		unlink(o->pidfile);

@@ -25,8 +25,25 @@
 #include <strings.h>
 #include <unistd.h>
 
-#define FILE_MAX     (1024 * 1024)
-#define DEFAULT_FILE "registry.conf"
+#define FILE_MAX (1024 * 1024)
+
+/* Where a checkout's binary (cgi-bin/registry) finds its settings file and
+ * its files: beside itself. An installed one is built with the installed
+ * places instead (Makefile, install). Relative paths are taken from the
+ * executable's directory. */
+#ifndef REGISTRY_CONFIG_FILE
+#define REGISTRY_CONFIG_FILE "registry.conf"
+#endif
+#ifndef REGISTRY_DOCS_DIR
+#define REGISTRY_DOCS_DIR "../docs"
+#endif
+#ifndef REGISTRY_MIGRATIONS_DIR
+#define REGISTRY_MIGRATIONS_DIR "../migrations"
+#endif
+#ifndef REGISTRY_LISTEN
+#define REGISTRY_LISTEN "var/run/registry.sock"
+#endif
+#define DEFAULT_FILE REGISTRY_CONFIG_FILE
 
 struct settings settings;
 
@@ -70,7 +87,7 @@ static const struct setting table[] = {
      "\"service=NAME\" (pg_service.conf), or empty for the PG* variables; "
      "keep passwords in ~/.pgpass or a service file"},
     {"listen", "REGISTRY_LISTEN", "--socket", T_STR, AT(listen),
-     "var/run/registry.sock", 0, 0, S_NONE,
+     REGISTRY_LISTEN, 0, 0, S_NONE,
      "where `registry serve` takes FastCGI connections from the front "
      "server: a unix socket's path, or HOST:PORT for TCP (front servers on "
      "other hosts; see allow_from)"},
@@ -108,10 +125,10 @@ static const struct setting table[] = {
     {"data_dir", "REGISTRY_DATA_DIR", NULL, T_STR, AT(data_dir), "", 0, 0,
      S_NONE,
      "the object store's directory (absolute); empty for no object store"},
-    {"docs_dir", "REGISTRY_DOCS", NULL, T_PATH, AT(docs_dir), "../docs", 0, 0,
-     S_NONE, "the guides the website renders at /docs/"},
+    {"docs_dir", "REGISTRY_DOCS", NULL, T_PATH, AT(docs_dir), REGISTRY_DOCS_DIR,
+     0, 0, S_NONE, "the guides the website renders at /docs/"},
     {"migrations_dir", "REGISTRY_MIGRATIONS", NULL, T_PATH, AT(migrations_dir),
-     "../migrations", 0, 0, S_NONE,
+     REGISTRY_MIGRATIONS_DIR, 0, 0, S_NONE,
      "the schema migrations `registry migrate` applies"},
     {"upload_ttl", "REGISTRY_UPLOAD_TTL", NULL, T_INT, AT(upload_ttl), "3600",
      1, 7 * 24 * 3600, S_NONE, "seconds an object store upload URL lasts"},
@@ -203,6 +220,8 @@ const char *settings_beside_exe(const char *rel)
 {
 	static char path[PATH_MAX];
 	char exe[PATH_MAX];
+	if (rel[0] == '/')
+		return rel;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n <= 0)
 		return rel;

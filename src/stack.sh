@@ -6,6 +6,7 @@
 #
 #   src/stack.sh up   VAR PORT [BINARY]   start (or restart) everything
 #   src/stack.sh down VAR                 stop everything started from VAR
+#   src/stack.sh destroy VAR              stop, then remove VAR and its cluster
 #   src/stack.sh db-stop|db-start VAR     stop or start only its PostgreSQL
 #   src/stack.sh db-restart VAR           pg_ctl restart -m fast
 #   src/stack.sh pgbouncer VAR N          start PgBouncer (N server
@@ -24,6 +25,8 @@
 # connections, its own unix socket) between the workers and PostgreSQL
 # (docs/scaling.md).
 # REGISTRY_PREFIX=/PATH mounts the registry at http://ADDRESS:PORT/PATH/.
+# STACK_PG_HOME=DIR is where a cluster the postgres user could not run
+# inside VAR goes (pg_place; default: that user's home directory).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -37,7 +40,7 @@ die() {
 }
 
 usage() {
-	die "usage: stack.sh up VAR PORT [BINARY] | stack.sh down VAR"
+	die "usage: stack.sh up VAR PORT [BINARY] | stack.sh down|destroy VAR"
 }
 
 # PostgreSQL refuses to run as root: its programs run as the unprivileged
@@ -102,9 +105,20 @@ set_paths() {
 	case $VAR in
 	*[!A-Za-z0-9_./+-]*) die "the state directory's path may only contain letters, digits and _ . / + - (got $VAR)" ;;
 	esac
-	PGDATA_DIR=$VAR/pg
 	RUN=$VAR/run
 	LOG=$VAR/log
+	PG_PLACE=
+	# The cluster, its socket directory and its log: under VAR, or, when
+	# VAR/pg is a link, in the directory it points into (pg_place).
+	PGDATA_DIR=$VAR/pg
+	PG_SOCKDIR=$RUN/pg
+	PG_LOGFILE=$LOG/postgresql.log
+	if [ -L "$VAR/pg" ]; then
+		PGDATA_DIR=$(readlink "$VAR/pg")
+		PG_PLACE=$(dirname "$PGDATA_DIR")
+		PG_SOCKDIR=$PG_PLACE/run
+		PG_LOGFILE=$PG_PLACE/postgresql.log
+	fi
 	SOCKET=$RUN/registry.sock
 	REG_PID=$RUN/registry.pid
 	NGINX_DIR=$VAR/nginx
@@ -114,43 +128,73 @@ set_paths() {
 	PGB_PORT=6432
 }
 
-# The postgres user needs to reach VAR through every parent directory;
-# name the first one that stops it.
-check_traversal() {
-	local d='' part
+# Run as root, the cluster belongs to the postgres system user, which must
+# reach its data through every parent directory. A checkout in a private
+# home directory (/root/registry, mode 700) is out of its reach, and opening
+# the home to it would quietly weaken that directory's protection: the
+# cluster then lives in the postgres user's own home instead
+# (~postgres/registry-stack/<VAR's path>/), VAR/pg links to it, and
+# `stack.sh destroy VAR` removes both. Sets PG_OWNER and, if moved, paths.
+pg_place() {
+	local home place d='' part
+	PG_OWNER=$(id -un)
 	[ "$(id -u)" = 0 ] || return 0
+	PG_OWNER=postgres
 	id postgres >/dev/null 2>&1 || die "there is no 'postgres' system user (install the postgresql package)"
+	[ -L "$VAR/pg" ] && return 0
 	as_pg test -x "$VAR" && return 0
 	for part in ${VAR//\// }; do
 		d=$d/$part
-		as_pg test -x "$d" ||
-			die "PostgreSQL runs as the unprivileged user 'postgres', which cannot enter $d (on the way to $VAR). Allow it with: chmod o+x $d  (or keep the repository somewhere it can reach)"
+		as_pg test -x "$d" || break
 	done
-	die "the user 'postgres' cannot reach $VAR"
+	home=${STACK_PG_HOME:-$(getent passwd postgres | cut -d: -f6)}
+	[ -n "$home" ] && [ -d "$home" ] || die "the postgres user cannot enter $d and has no home directory to keep the cluster in"
+	[ ! -e "$VAR/pg" ] || die "$VAR/pg exists, but the postgres user cannot enter $d to run it (move the checkout, or: chmod o+x $d)"
+	place=$home/registry-stack/$(echo "${VAR#/}" | tr / -)
+	echo "PostgreSQL runs as the user 'postgres', which cannot enter $d; its cluster lives in $place (linked from $VAR/pg)"
+	install -d -m 700 -o postgres -g postgres "$home/registry-stack" "$place"
+	ln -s "$place/pg" "$VAR/pg"
+	set_paths "$VAR"
 }
 
 pg_up() {
 	local pgbin=$1 fresh=0
-	install -d -m 755 "$LOG"
-	install -d -m 755 -o "$PG_OWNER" "$RUN"
+	install -d -m 755 "$LOG" "$RUN"
+	# The socket's directory is the cluster owner's alone: no other local
+	# user even reaches the socket.
+	install -d -m 700 -o "$PG_OWNER" "$PG_SOCKDIR"
 	if [ ! -s "$PGDATA_DIR/PG_VERSION" ]; then
 		rm -rf "$PGDATA_DIR"
 		install -d -m 700 -o "$PG_OWNER" "$PGDATA_DIR"
 		echo "Creating the database cluster in $PGDATA_DIR"
 		as_pg "$pgbin/initdb" -D "$PGDATA_DIR" -U "$PGUSER_NAME" \
-			--auth=trust -E UTF8 --locale=C ${STACK_FAST:+--no-sync} \
+			--auth=reject -E UTF8 --locale=C ${STACK_FAST:+--no-sync} \
 			>"$LOG/initdb.log" 2>&1 ||
 			{ cat "$LOG/initdb.log" >&2; die "initdb failed"; }
 		echo "include_if_exists = 'stack.conf'" >>"$PGDATA_DIR/postgresql.conf"
 		fresh=1
 	fi
+	# Only the OS user who runs the stack connects, and only as the
+	# registry's role (peer authentication): not every local account.
+	# Rewritten on every start, so a cluster made when everyone was
+	# trusted is closed too.
+	{
+		echo "# written by src/stack.sh on every start"
+		echo "local all all peer map=stack"
+	} >"$PGDATA_DIR/pg_hba.conf"
+	{
+		echo "# written by src/stack.sh on every start"
+		echo "stack $(id -un) $PGUSER_NAME"
+	} >"$PGDATA_DIR/pg_ident.conf"
+	chown "$PG_OWNER" "$PGDATA_DIR/pg_hba.conf" "$PGDATA_DIR/pg_ident.conf"
 	# Rewritten each time, so a moved directory gets the right paths. No
 	# TCP at all; the socket lives in our own run directory.
 	{
 		echo "# written by src/stack.sh on every start"
 		echo "listen_addresses = ''"
 		echo "port = $PGPORT_NUM"
-		echo "unix_socket_directories = '$RUN'"
+		echo "unix_socket_directories = '$PG_SOCKDIR'"
+		echo "unix_socket_permissions = 0700"
 		if [ -n "${STACK_FAST:-}" ]; then
 			echo "fsync = off"
 			echo "synchronous_commit = off"
@@ -159,21 +203,25 @@ pg_up() {
 	} >"$PGDATA_DIR/stack.conf"
 	chown "$PG_OWNER" "$PGDATA_DIR/stack.conf"
 
-	if as_pg "$pgbin/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+	if as_pg "$pgbin/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1 &&
+		[ -S "$PG_SOCKDIR/.s.PGSQL.$PGPORT_NUM" ]; then
+		as_pg "$pgbin/pg_ctl" -D "$PGDATA_DIR" reload >/dev/null
 		echo "PostgreSQL already running"
 	else
-		touch "$LOG/postgresql.log"
-		chown "$PG_OWNER" "$LOG/postgresql.log"
-		as_pg "$pgbin/pg_ctl" -D "$PGDATA_DIR" -l "$LOG/postgresql.log" \
+		# one started by an older stack.sh listens elsewhere
+		pg_down >/dev/null
+		touch "$PG_LOGFILE"
+		chown "$PG_OWNER" "$PG_LOGFILE"
+		as_pg "$pgbin/pg_ctl" -D "$PGDATA_DIR" -l "$PG_LOGFILE" \
 			-w -t 60 start >/dev/null ||
-			{ tail -n 20 "$LOG/postgresql.log" >&2; die "PostgreSQL did not start (log: $LOG/postgresql.log)"; }
+			{ tail -n 20 "$PG_LOGFILE" >&2; die "PostgreSQL did not start (log: $PG_LOGFILE)"; }
 		echo "PostgreSQL started"
 	fi
 
-	local psql=("$pgbin/psql" -X -q -h "$RUN" -p "$PGPORT_NUM" -U "$PGUSER_NAME")
+	local psql=("$pgbin/psql" -X -q -h "$PG_SOCKDIR" -p "$PGPORT_NUM" -U "$PGUSER_NAME")
 	local have
 	have=$("${psql[@]}" -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$PGDB'") ||
-		die "cannot connect to PostgreSQL at $RUN (log: $LOG/postgresql.log)"
+		die "cannot connect to PostgreSQL at $PG_SOCKDIR (log: $PG_LOGFILE)"
 	if [ -z "$have" ]; then
 		"${psql[@]}" -d postgres -c "CREATE DATABASE $PGDB" >/dev/null ||
 			die "could not create the database $PGDB"
@@ -361,9 +409,7 @@ cmd_up() {
 	bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 	command -v curl >/dev/null || die "curl is missing (make deps installs it)"
 	[ -x /usr/sbin/nginx ] || die "nginx is missing (make deps installs it)"
-	PG_OWNER=$(id -un)
-	[ "$(id -u)" != 0 ] || PG_OWNER=postgres
-	check_traversal
+	pg_place
 	pgbin=$(find_pgbin)
 
 	# The object store's files (src/store.c), where nginx also writes
@@ -377,7 +423,7 @@ cmd_up() {
 
 	pg_up "$pgbin"
 	cat >"$VAR/env" <<EOF
-PGHOST=$RUN
+PGHOST=$PG_SOCKDIR
 PGPORT=$PGPORT_NUM
 PGDATABASE=$PGDB
 PGUSER=$PGUSER_NAME
@@ -433,6 +479,20 @@ cmd_down() {
 	echo "Nothing is running from $VAR any more."
 }
 
+# Stops everything and removes VAR, and the cluster it links to, if any.
+cmd_destroy() {
+	[ -n "${1:-}" ] || usage
+	[ -d "$1" ] || return 0
+	cmd_down "$1" >/dev/null
+	if [ -n "${PG_PLACE:-}" ]; then
+		case $PG_PLACE in
+		*/registry-stack/*) rm -rf "$PG_PLACE" ;;
+		*) die "$VAR/pg links to $PG_PLACE, which stack.sh did not make; left alone" ;;
+		esac
+	fi
+	rm -rf "$VAR"
+}
+
 case ${1:-} in
 up)
 	shift
@@ -442,12 +502,15 @@ down)
 	shift
 	cmd_down "$@"
 	;;
+destroy)
+	shift
+	cmd_destroy "$@"
+	;;
 db-stop | db-start | db-restart)
 	# only the database, to see the workers ride out an outage
 	[ -d "${2:-}" ] || usage
 	set_paths "$2"
-	PG_OWNER=$(id -un)
-	[ "$(id -u)" != 0 ] || PG_OWNER=postgres
+	pg_place
 	case $1 in
 	db-stop) pg_down ;;
 	db-start) pg_up "$(find_pgbin)" ;;
@@ -460,8 +523,7 @@ db-stop | db-start | db-restart)
 pgbouncer | pgbouncer-stop)
 	[ -d "${2:-}" ] || usage
 	set_paths "$2"
-	PG_OWNER=$(id -un)
-	[ "$(id -u)" != 0 ] || PG_OWNER=postgres
+	pg_place
 	if [ "$1" = pgbouncer ]; then
 		case ${3:-} in '' | *[!0-9]*) usage ;; esac
 		pgbouncer_up "$3"

@@ -272,7 +272,9 @@ static pid_t start_master(const char *pidfile, int workers, pool_worker_fn fn)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		struct pool_opts o = {sock_path, pidfile, workers};
+		struct pool_opts o = {.socket_path = sock_path,
+		                      .pidfile = pidfile,
+		                      .workers = workers};
 		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
 
 		if (fd >= 0)
