@@ -253,6 +253,33 @@ static bool merge(PGconn *c, struct arena *a, const struct plan *p, char *why)
 	return ok;
 }
 
+/* Users the batch's records name, made by id when the source hides its
+ * users (no token): "user<id>", no token, so nobody writes as them. */
+static bool make_users(PGconn *c, struct arena *a, const struct plan *p,
+                       char *why)
+{
+	struct buf ids;
+	buf_init(&ids, a);
+	for (int i = 0; i < p->ncols; i++) {
+		const struct field *f = p->cols[i];
+		if (f->type != F_LINK || strcmp(f->target, "users"))
+			continue;
+		buf_printf(&ids, "%sSELECT \"%s_id\" FROM \"imp_%s\"",
+		           ids.len ? " UNION " : "", f->name, p->r->name);
+	}
+	if (!ids.len)
+		return true;
+	return run(c,
+	           arena_printf(a,
+	                        "INSERT INTO users (id, username) SELECT x.id, "
+	                        "'user' || x.id FROM (%s) x(id) WHERE x.id IS "
+	                        "NOT NULL ON CONFLICT DO NOTHING; SELECT "
+	                        "setval(pg_get_serial_sequence('users', 'id'), "
+	                        "max(id)) FROM users",
+	                        ids.p),
+	           why);
+}
+
 bool load_batch(PGconn *c, const struct plan *p, const struct batch *b,
                 long long *written, long long *bad, char *why)
 {
@@ -290,6 +317,8 @@ bool load_batch(PGconn *c, const struct plan *p, const struct batch *b,
 			        b->spans[0].join[i],
 			    &line, why);
 	}
+	if (ok && p->make_users)
+		ok = make_users(c, &a, p, why);
 	ok = ok && conflicts(c, &a, p, bad, why) && merge(c, &a, p, why);
 	if (ok) {
 		PGresult *res = PQexec(
