@@ -119,12 +119,12 @@ static bool conflicts(PGconn *c, struct arena *a, const struct plan *p,
 	if (p->has_ts)
 		sql = arena_printf(
 		    a,
-		    "SELECT s.id, t.last_updated, s.last_updated, "
-		    "seen.id IS NULL FROM \"imp_%s\" s JOIN \"%s\" "
-		    "t ON t.id = s.id LEFT JOIN import_seen seen "
-		    "ON seen.tbl = '%s' AND seen.id = s.id WHERE "
-		    "seen.id IS NULL OR t.last_updated > "
-		    "s.last_updated ORDER BY s.id LIMIT 1",
+		    "SELECT s.id, t.last_updated, s.last_updated, x.own FROM "
+		    "\"imp_%s\" s JOIN \"%s\" t ON t.id = s.id CROSS JOIN "
+		    "LATERAL (SELECT NOT EXISTS (SELECT 1 FROM import_seen "
+		    "seen WHERE seen.tbl = '%s' AND seen.id = s.id) AS own) x "
+		    "WHERE x.own OR t.last_updated > s.last_updated ORDER BY "
+		    "s.id LIMIT 1",
 		    n, n, n);
 	else if (p->key)
 		sql = arena_printf(a,
@@ -303,6 +303,9 @@ bool load_batch(PGconn *c, const struct plan *p, const struct batch *b,
 		             &line, why);
 		if (!ok && line > 0 && line <= b->n)
 			*bad = b->spans[line - 1].id;
+		/* the planner's row counts, for the joins below */
+		ok = ok &&
+		     run(c, arena_printf(&a, "ANALYZE \"imp_%s\"", n), why);
 	}
 	for (int i = 0; ok && i < plan_nlists(p); i++) {
 		ok = run(c, arena_printf(&a, "DELETE FROM \"imp_%s_%d\"", n, i),
