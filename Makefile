@@ -43,7 +43,8 @@ PACKAGES = gcc make pkg-config libfcgi-dev libpq-dev libjson-c-dev uuid-dev \
            ca-certificates libfcgi-bin clang libclang-rt-14-dev \
            libgraphviz-dev libzip-dev python3-prov python3-rdflib \
            chromium python3-websocket wrk postgresql-contrib procps \
-           python3-jsonschema nodejs libcurl4-openssl-dev
+           python3-jsonschema nodejs libcurl4-openssl-dev apache2 \
+           apache2-utils
 # npm comes with some builds of nodejs (NodeSource's); Debian's is its own
 # package, installed only when no npm is there.
 PACKAGES_CMD = npm

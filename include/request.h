@@ -30,7 +30,19 @@ struct request {
 	size_t body_len;
 	const char *format; /* ?format= value, or NULL */
 	long long user;     /* authenticated user id, 0 = anonymous */
-	const char *docs;   /* the guides' directory (docs/), from nginx */
+	/* Sign-in (docs/accounts.md): the user name the front server's own
+	 * authentication set (the CGI variable REMOTE_USER, never a client
+	 * header), read only on the sign-in pages; the Cookie, Origin and
+	 * Sec-Fetch-Site headers; the session cookie's value when a session
+	 * authenticated the request, and its user's name. */
+	const char *remote_user;
+	const char *cookie;
+	const char *origin;
+	const char *fetch_site;
+	const char *csrf_header; /* X-CSRFToken */
+	const char *session;
+	const char *username;
+	const char *docs; /* the guides' directory (docs/), from nginx */
 	/* Uploads to the object store (nginx/registry.conf.in): nginx keeps
 	 * the body in this file and sends none of it; upload_check is
 	 * nginx asking whether to accept an upload before reading it. */

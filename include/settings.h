@@ -20,6 +20,13 @@ struct settings {
 	int upload_ttl;     /* seconds an upload URL stays good */
 	long long body_max; /* largest request body read, bytes */
 	bool remote;        /* a registry for others: no file:// serving */
+	/* sign-in through the front server (docs/accounts.md) */
+	bool remote_user_auth;
+	const char *authorised_users_file; /* "" = none */
+	bool signin_create_any;
+	const char *auth_provider;
+	const char *session_key_file;
+	int session_ttl; /* seconds */
 };
 
 extern struct settings settings;

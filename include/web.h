@@ -22,6 +22,20 @@ void web_finish(struct request *rq);
  * site's pages (/, /docs/..., /<resource>s/, /<resource>/<id>). */
 bool web_page(struct request *rq);
 
+/* ---- writing from the browser (src/web/forms.c) ---- */
+
+/* A signed-in browser's form post to the API: the raw JSON of the form's
+ * _content field becomes the body and _method (PUT, PATCH, DELETE) the
+ * method, as DRF's browsable API does. Returns the CSRF token the request
+ * carries (the form's field, else the X-CSRFToken header), or NULL. */
+const char *web_form_unpack(struct request *rq);
+
+struct resource;
+/* The forms of a browsable page for a signed-in user: POST on a list,
+ * PUT/PATCH and DELETE on a record, where the resource allows them. */
+void web_forms(struct html *h, struct request *rq, const struct resource *r,
+               long long id);
+
 /* ---- shared by the pages ---- */
 
 /* The document head and the site's navigation bar; title is a value. */

@@ -1,8 +1,12 @@
-/* auth.c - token authentication. Tokens are stored as SHA-256 digests, so a
- * dump of the database does not hand out working tokens; a token is random
- * enough that a plain digest (no salt) is not guessable. */
+/* auth.c - who is asking: a token, else a browser session. Tokens are
+ * stored as SHA-256 digests, so a dump of the database does not hand out
+ * working tokens; a token is random enough that a plain digest (no salt)
+ * is not guessable. A disabled user's token is refused exactly like one
+ * that does not exist. A session writes only with its CSRF token. */
 #include "auth.h"
 #include "digest.h"
+#include "session.h"
+#include "web.h"
 
 #include <ctype.h>
 #include <openssl/rand.h>
@@ -28,17 +32,56 @@ bool token_new(char out[41])
 	return true;
 }
 
+static bool safe_method(const char *m)
+{
+	return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS");
+}
+
+/* A request without a token: a session cookie of a user still allowed in
+ * authenticates it (an unusable one leaves it anonymous, as the
+ * reference's session authentication does); an unsafe request of a
+ * session must carry the session's CSRF token. */
+static int auth_session(struct request *rq)
+{
+	long long id = session_user(rq);
+	if (!id)
+		return 0;
+	char idt[24];
+	snprintf(idt, sizeof idt, "%lld", id);
+	const char *v = idt;
+	PGresult *res = db_query(rq->db,
+	                         "SELECT username FROM users WHERE id = $1 "
+	                         "AND NOT disabled",
+	                         1, &v);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		PQclear(res);
+		resp_db_failure(rq);
+		return -1;
+	}
+	if (PQntuples(res) == 1) {
+		rq->user = id;
+		rq->username = arena_strdup(rq->a, PQgetvalue(res, 0, 0));
+	} else {
+		rq->session = NULL;
+	}
+	PQclear(res);
+	if (!rq->user || safe_method(rq->method))
+		return 0;
+	return session_csrf_check(rq, web_form_unpack(rq)) ? 0 : -1;
+}
+
 int auth_request(struct request *rq)
 {
 	const char *h = rq->authz;
 	rq->user = 0;
 	if (!h)
-		return 0;
+		return auth_session(rq);
 	while (*h == ' ')
 		h++;
-	/* other schemes (Basic, Bearer) leave the request anonymous */
+	/* other schemes (Basic, Bearer) are the front server's business (a
+	 * browser repeats a sign-in page's Basic credentials everywhere) */
 	if (strncasecmp(h, "token", 5) || (h[5] && h[5] != ' '))
-		return 0;
+		return auth_session(rq);
 	h += 5;
 	while (*h == ' ')
 		h++;
@@ -64,8 +107,9 @@ int auth_request(struct request *rq)
 	token_hash(arena_strndup(rq->a, h, n), hash);
 	const char *v = hash;
 	PGresult *res = db_query(rq->db,
-	                         "SELECT users_id FROM tokens WHERE "
-	                         "key_hash = $1",
+	                         "SELECT t.users_id FROM tokens t JOIN users u "
+	                         "ON u.id = t.users_id WHERE t.key_hash = $1 "
+	                         "AND NOT u.disabled",
 	                         1, &v);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);

@@ -51,16 +51,46 @@ static int cmd_migrate(PGconn *c, int argc, char **argv)
 	return migrate_run(c, dir ? dir : settings.migrations_dir);
 }
 
-static int cmd_user(PGconn *c, int argc, char **argv)
+static bool is(const char *a, const char *b)
 {
-	(void)argc;
-	return admin_user(c, argv[2]);
+	return !strcmp(a, b);
 }
 
+/* `user add|list|disable|enable [NAME]`; a bare `user NAME` is `add`. */
+static int cmd_user(PGconn *c, int argc, char **argv)
+{
+	const char *sub = argv[2], *name = argc > 3 ? argv[3] : NULL;
+	if (is(sub, "list"))
+		return admin_user_list(c);
+	if (is(sub, "add") || is(sub, "disable") || is(sub, "enable")) {
+		if (!name) {
+			fprintf(stderr, "registry: user %s NAME\n", sub);
+			return -1;
+		}
+		return is(sub, "add")
+		           ? admin_user(c, name)
+		           : admin_user_disable(c, name, is(sub, "disable"));
+	}
+	return admin_user(c, sub);
+}
+
+/* `token issue|rotate|revoke NAME`, `token list [NAME]`; a bare
+ * `token NAME` is `issue`. */
 static int cmd_token(PGconn *c, int argc, char **argv)
 {
-	(void)argc;
-	return admin_token(c, argv[2]);
+	const char *sub = argv[2], *name = argc > 3 ? argv[3] : NULL;
+	if (is(sub, "list"))
+		return admin_token_list(c, name);
+	if (is(sub, "issue") || is(sub, "rotate") || is(sub, "revoke")) {
+		if (!name) {
+			fprintf(stderr, "registry: token %s NAME\n", sub);
+			return -1;
+		}
+		return is(sub, "revoke")
+		           ? admin_token_revoke(c, name)
+		           : admin_token(c, name, is(sub, "rotate"));
+	}
+	return admin_token(c, sub, false);
 }
 
 static int cmd_example_data(PGconn *c, int argc, char **argv)
@@ -85,9 +115,17 @@ static const struct command {
 } commands[] = {
     {"migrate", 0, cmd_migrate,
      "migrate [--dir DIR]    apply database migrations"},
-    {"user", 1, cmd_user, "user NAME              create a user (if missing)"},
+    {"user", 1, cmd_user,
+     "user add NAME          create a user (if missing)\n"
+     "  user list              users, active or disabled, token prefix\n"
+     "  user disable|enable NAME  stop or restart NAME's token and "
+     "sessions"},
     {"token", 1, cmd_token,
-     "token NAME             create or replace NAME's token, print it"},
+     "token issue NAME       create or replace NAME's token, print it once\n"
+     "  token rotate NAME      replace NAME's existing token, print it\n"
+     "  token revoke NAME      delete NAME's token\n"
+     "  token list [NAME]      tokens by prefix and date (never the "
+     "token)"},
     {"example-data", 0, cmd_example_data,
      "example-data           load example records (once)"},
     {"import", 1, import_command,

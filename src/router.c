@@ -1,6 +1,7 @@
 /* router.c - paths to handlers, and the checks every API request passes
  * first: format, Accept version, authentication, allowed verbs. */
 #include "router.h"
+#include "account.h"
 #include "alias.h"
 #include "auth.h"
 #include "handlers.h"
@@ -226,6 +227,10 @@ static const struct route {
     {"/api/", api_root, R_EXACT | R_API},
     {"/api/username/", username, R_EXACT | R_API | R_TOKEN},
     {"/api/openapi.json", openapi, R_EXACT | R_API | R_TOKEN},
+    {"/api/auth-provider/", account_auth_provider, R_EXACT | R_API},
+    {"/get-token", account_get_token, R_EXACT},
+    {"/revoke-token", account_revoke_token, R_EXACT},
+    {"/logout", account_logout, R_EXACT},
     {"/api/prov-report/", route_prov_report, R_API | R_FORMATS},
     {"/api/ro-crate/data-product/", route_crate_product, R_API | R_FORMATS},
     {"/api/ro-crate/code-run/", route_crate_run, R_API | R_FORMATS},

@@ -89,6 +89,30 @@ static const struct setting table[] = {
     {"remote", "REGISTRY_REMOTE", NULL, T_BOOL, AT(remote), "false", 0, 0,
      S_NONE,
      "a registry for others: it serves no file:// data from its own disk"},
+    {"remote_user_auth", "REGISTRY_REMOTE_USER_AUTH", NULL, T_BOOL,
+     AT(remote_user_auth), "false", 0, 0, S_NONE,
+     "sign people in with the user name the front server authenticated "
+     "(REMOTE_USER, set by its own authentication) on /get-token and "
+     "/revoke-token; docs/accounts.md"},
+    {"authorised_users_file", "REGISTRY_AUTHORISED_USERS", NULL, T_STR,
+     AT(authorised_users_file), "", 0, 0, S_NONE,
+     "file of user names (one a line) who may sign in for the first time; "
+     "empty for only the users made with `registry user add`"},
+    {"signin_create_any", "REGISTRY_SIGNIN_CREATE_ANY", NULL, T_BOOL,
+     AT(signin_create_any), "false", 0, 0, S_NONE,
+     "create every user the front server authenticated on first sign-in, "
+     "listed or not"},
+    {"auth_provider", "REGISTRY_AUTH_PROVIDER", NULL, T_STR, AT(auth_provider),
+     "", 0, 0, S_NONE,
+     "what GET /api/auth-provider/ names as the sign-in provider (the "
+     "reference's AUTH_METHOD, e.g. GitHub)"},
+    {"session_key_file", "REGISTRY_SESSION_KEY_FILE", NULL, T_PATH,
+     AT(session_key_file), "../var/session.key", 0, 0, S_NONE,
+     "the secret that signs session cookies: a file of mode 600, made "
+     "with random bytes when missing"},
+    {"session_ttl", "REGISTRY_SESSION_TTL", NULL, T_INT, AT(session_ttl),
+     "28800", 60, 30 * 24 * 3600, S_NONE,
+     "seconds a browser session lasts after sign-in"},
 };
 
 #define NSETTINGS (int)(sizeof table / sizeof table[0])

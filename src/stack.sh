@@ -320,6 +320,7 @@ PGPORT=$PGPORT_NUM
 PGDATABASE=$PGDB
 PGUSER=$PGUSER_NAME
 REGISTRY_DATA_DIR=$DATA_DIR
+REGISTRY_SESSION_KEY_FILE=$VAR/session.key
 EOF
 	# Exported from var/env for the registry's own commands too.
 	set -a

@@ -68,6 +68,11 @@ static bool read_request(struct request *rq, FCGX_Request *f)
 	rq->base = base_url(a, f);
 	rq->root = "";
 	rq->authz = param(f, "HTTP_AUTHORIZATION");
+	rq->remote_user = param(f, "REMOTE_USER");
+	rq->cookie = param(f, "HTTP_COOKIE");
+	rq->origin = param(f, "HTTP_ORIGIN");
+	rq->fetch_site = param(f, "HTTP_SEC_FETCH_SITE");
+	rq->csrf_header = param(f, "HTTP_X_CSRFTOKEN");
 	rq->content_type = param(f, "CONTENT_TYPE");
 	rq->accept = param(f, "HTTP_ACCEPT");
 	/* nginx passes no CONTENT_LENGTH with these: nothing is read below */

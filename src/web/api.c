@@ -576,6 +576,7 @@ static void render_api(struct request *rq)
 	}
 	HTML(&h, "</pre></div>\n");
 	pager(&h, rq);
+	web_forms(&h, rq, v.r, v.id);
 	page_end(&h);
 	page_answer(rq, rq->status, &h);
 }
