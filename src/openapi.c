@@ -700,6 +700,13 @@ static const struct other {
      "\"string\"}},\"required\":[\"username\"],\"additionalProperties\":"
      "false}",
      "application/json", true, false},
+    {"/api/auth-provider/", "get",
+     "Who signs people in for this registry (the auth_provider setting; "
+     "docs/accounts.md).",
+     "{\"type\":\"object\",\"properties\":{\"auth_provider\":{\"type\":"
+     "\"string\"}},\"required\":[\"auth_provider\"],"
+     "\"additionalProperties\":false}",
+     "application/json", false, false},
     {"/api/openapi.json", "get", "This document.",
      "{\"type\":\"object\",\"required\":[\"openapi\",\"info\",\"paths\"]}",
      "application/json", false, false},

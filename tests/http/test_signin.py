@@ -359,6 +359,10 @@ def test_auth_provider(front, base_url):
     r = requests.get(url + "/api/auth-provider/",
                      headers={"Accept": "application/json"})
     assert (r.status_code, r.text) == (200, '{"auth_provider": "Apache"}')
+    # what the fair CLI asks: urljoin(api, "auth-provider"), no slash
+    r = requests.get(url + "/api/auth-provider",
+                     headers={"Accept": "application/json"})
+    assert r.json() == {"auth_provider": "Apache"}
     # sign-in is off on the plain test instance: no provider, no page
     r = requests.get(f"{base_url}/api/auth-provider/?format=json")
     assert r.json() == {"auth_provider": ""}
