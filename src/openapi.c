@@ -379,6 +379,9 @@ static const char common_responses[] =
     "\"UnsupportedMediaType\":{\"description\":\"A body that is neither "
     "JSON nor a form.\",\"content\":{\"application/json\":{\"schema\":"
     "{\"$ref\":\"#/components/schemas/Detail\"}}}},"
+    "\"Unavailable\":{\"description\":\"The database cannot be "
+    "reached (503), or failed (500).\",\"content\":{\"application/json\":"
+    "{\"schema\":{\"$ref\":\"#/components/schemas/Detail\"}}}},"
     "\"Options\":{\"description\":\"The view's metadata.\",\"content\":"
     "{\"application/json\":{\"schema\":{\"$ref\":"
     "\"#/components/schemas/Metadata\"}}}}";
@@ -579,6 +582,8 @@ static void list_path(struct jw *w, const struct resource *r)
 		response_ref(w, "403", "Forbidden");
 		response_ref(w, "404", "NotFound");
 		response_ref(w, "406", "NotAcceptable");
+		response_ref(w, "500", "Unavailable");
+		response_ref(w, "503", "Unavailable");
 		close_(w, '}');
 		close_(w, '}');
 	}
@@ -598,6 +603,8 @@ static void list_path(struct jw *w, const struct resource *r)
 		response_ref(w, "403", "Forbidden");
 		response_ref(w, "409", "Conflict");
 		response_ref(w, "415", "UnsupportedMediaType");
+		response_ref(w, "500", "Unavailable");
+		response_ref(w, "503", "Unavailable");
 		close_(w, '}');
 		close_(w, '}');
 	}
@@ -607,6 +614,8 @@ static void list_path(struct jw *w, const struct resource *r)
 	open_(w, '{');
 	response_ref(w, "200", "Options");
 	response_ref(w, "403", "Forbidden");
+	response_ref(w, "500", "Unavailable");
+	response_ref(w, "503", "Unavailable");
 	close_(w, '}');
 	close_(w, '}');
 	close_(w, '}');
@@ -633,6 +642,8 @@ static void detail_path(struct jw *w, const struct resource *r)
 		response_ref(w, "403", "Forbidden");
 		response_ref(w, "404", "NotFound");
 		response_ref(w, "406", "NotAcceptable");
+		response_ref(w, "500", "Unavailable");
+		response_ref(w, "503", "Unavailable");
 		close_(w, '}');
 		close_(w, '}');
 	}
@@ -653,6 +664,8 @@ static void detail_path(struct jw *w, const struct resource *r)
 			response_ref(w, "403", "Forbidden");
 			response_ref(w, "404", "NotFound");
 			response_ref(w, "415", "UnsupportedMediaType");
+			response_ref(w, "500", "Unavailable");
+			response_ref(w, "503", "Unavailable");
 			close_(w, '}');
 			close_(w, '}');
 		}
@@ -669,6 +682,8 @@ static void detail_path(struct jw *w, const struct resource *r)
 		close_(w, '}');
 		response_ref(w, "403", "Forbidden");
 		response_ref(w, "404", "NotFound");
+		response_ref(w, "500", "Unavailable");
+		response_ref(w, "503", "Unavailable");
 		close_(w, '}');
 		close_(w, '}');
 	}
@@ -678,6 +693,8 @@ static void detail_path(struct jw *w, const struct resource *r)
 	open_(w, '{');
 	response_ref(w, "200", "Options");
 	response_ref(w, "403", "Forbidden");
+	response_ref(w, "500", "Unavailable");
+	response_ref(w, "503", "Unavailable");
 	close_(w, '}');
 	close_(w, '}');
 	close_(w, '}');
@@ -770,6 +787,8 @@ static void other_path(struct jw *w, const struct other *o)
 	close_(w, '}');
 	response_ref(w, "403", "Forbidden");
 	response_ref(w, "404", "NotFound");
+	response_ref(w, "500", "Unavailable");
+	response_ref(w, "503", "Unavailable");
 	close_(w, '}');
 	close_(w, '}');
 	close_(w, '}');

@@ -89,17 +89,16 @@ static void kind(struct text *t, const struct field *f)
 			put(t, "a whole number, %d or more", f->min_value);
 		break;
 	case F_LINK:
-		put(t, "the address of a `%s` record", f->target);
+		put(t, "link to `%s`", f->target);
 		break;
 	case F_LINKS:
-		put(t, "addresses of `%s` records", f->target);
+		put(t, "links to `%s`", f->target);
 		break;
 	case F_REVERSE:
 		if (f->one)
-			put(t, "the address of a `%s` record, or null",
-			    f->target);
+			put(t, "link to `%s`, or null", f->target);
 		else
-			put(t, "addresses of `%s` records", f->target);
+			put(t, "links to `%s`", f->target);
 		break;
 	case F_HREF:
 		put(t, "an address");

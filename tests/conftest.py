@@ -61,3 +61,58 @@ def spare_ports(base_url):
     runs with different TEST_PORTs (make test TEST_PORT=8200) never meet."""
     first = int(_env("REGISTRY_TEST_PORT")) + 1
     return list(range(first, first + 10))
+
+
+# ---- the suite's GET answers, for tests/test_zz_openapi_answers.py ----
+
+# (path, status, body text) of JSON answers to GETs of the test instance
+# under /api/, at most ANSWERS_PER_SHAPE for each path shape and status, so
+# that the last test can check them against the OpenAPI document.
+GET_ANSWERS = []
+ANSWERS_PER_SHAPE = 25
+_shapes = {}
+
+
+def _api_shape(path):
+    import re
+    if re.fullmatch(r"/api/[a-z_]+/\d+/", path):
+        return re.sub(r"\d+/$", "{id}/", path)
+    return path
+
+
+def _record(response):
+    from urllib.parse import urlsplit
+    base = os.environ.get("REGISTRY_URL", "").rstrip("/")
+    req = response.request
+    if not base or req.method != "GET" or not req.url.startswith(base + "/"):
+        return
+    if not response.headers.get("Content-Type", "").startswith(
+            "application/json"):
+        return
+    path = urlsplit(req.url).path
+    if not path.startswith("/api/") or len(response.content) > (1 << 20):
+        return
+    key = (_api_shape(path), response.status_code)
+    if _shapes.get(key, 0) >= ANSWERS_PER_SHAPE:
+        return
+    _shapes[key] = _shapes.get(key, 0) + 1
+    GET_ANSWERS.append((path, response.status_code, response.text))
+
+
+def pytest_configure(config):
+    import requests
+    send = requests.Session.send
+
+    def recording_send(self, request, **kwargs):
+        response = send(self, request, **kwargs)
+        if not kwargs.get("stream"):
+            _record(response)
+        return response
+
+    requests.Session.send = recording_send
+
+
+@pytest.fixture(scope="session")
+def suite_get_answers():
+    """The JSON answers to the suite's GETs so far (see _record)."""
+    return GET_ANSWERS
