@@ -8,13 +8,16 @@
 #define SESSION_COOKIE "registry_session"
 
 /* The user id a valid, unexpired session cookie names (rq->session is
- * set to the cookie's value), else 0. Whether the user may still sign in
- * is the caller's question (auth.c). */
-long long session_user(struct request *rq);
+ * set to the cookie's value) and the session epoch it was made in, else 0.
+ * Whether the user may still sign in and the epoch is still theirs is the
+ * caller's question (auth.c). */
+long long session_user(struct request *rq, long long *epoch);
 
 /* Signs user in: a new session cookie as a Set-Cookie header (HttpOnly,
- * SameSite=Lax, Secure under HTTPS). False when no key could be had. */
-bool session_start(struct request *rq, long long user);
+ * SameSite=Lax, Secure under HTTPS), of the user's current session epoch
+ * (users.session_epoch: signing out moves it on). False when no key could
+ * be had. */
+bool session_start(struct request *rq, long long user, long long epoch);
 
 /* A Set-Cookie header that removes the session cookie. */
 void session_end(struct request *rq);

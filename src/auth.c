@@ -43,16 +43,18 @@ static bool safe_method(const char *m)
  * session must carry the session's CSRF token. */
 static int auth_session(struct request *rq)
 {
-	long long id = session_user(rq);
+	long long epoch = 0;
+	long long id = session_user(rq, &epoch);
 	if (!id)
 		return 0;
-	char idt[24];
+	char idt[24], et[24];
 	snprintf(idt, sizeof idt, "%lld", id);
-	const char *v = idt;
+	snprintf(et, sizeof et, "%lld", epoch);
+	const char *v[] = {idt, et};
 	PGresult *res = db_query(rq->db,
 	                         "SELECT username FROM users WHERE id = $1 "
-	                         "AND NOT disabled",
-	                         1, &v);
+	                         "AND NOT disabled AND session_epoch = $2",
+	                         2, v);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);
 		resp_db_failure(rq);

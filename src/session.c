@@ -1,10 +1,10 @@
-/* session.c - browser sessions: a cookie "<user>.<expires>.<nonce>.<mac>"
- * whose HMAC-SHA256 under the registry's session key proves the registry
- * made it, so no session table is needed and every worker (or mod_fcgid
- * process) checks it alike. The key lives in a file of mode 600 (setting
- * session_key_file), made with random bytes by whichever process needs it
- * first. The CSRF token is another MAC of the cookie: a page can only show
- * it to the session it belongs to. */
+/* session.c - browser sessions: a cookie
+ * "<user>.<epoch>.<expires>.<nonce>.<mac>" whose HMAC-SHA256 under the
+ * registry's session key proves the registry made it, so no session table is
+ * needed and every worker (or mod_fcgid process) checks it alike. The key lives
+ * in a file of mode 600 (setting session_key_file), made with random bytes by
+ * whichever process needs it first. The CSRF token is another MAC of the
+ * cookie: a page can only show it to the session it belongs to. */
 #define _GNU_SOURCE /* memrchr */
 #include "session.h"
 #include "digest.h"
@@ -127,7 +127,7 @@ static const char *cookie_value(struct request *rq, size_t *len)
 	return NULL;
 }
 
-long long session_user(struct request *rq)
+long long session_user(struct request *rq, long long *epoch)
 {
 	size_t n = 0;
 	const char *v = cookie_value(rq, &n);
@@ -144,6 +144,9 @@ long long session_user(struct request *rq)
 	long long user = strtoll(v, &end, 10);
 	if (*end != '.' || user <= 0)
 		return 0;
+	*epoch = strtoll(end + 1, &end, 10);
+	if (*end != '.')
+		return 0;
 	long long expires = strtoll(end + 1, &end, 10);
 	if (*end != '.' || expires < (long long)time(NULL))
 		return 0;
@@ -156,7 +159,7 @@ static bool https(const struct request *rq)
 	return !strncasecmp(rq->base, "https:", 6);
 }
 
-bool session_start(struct request *rq, long long user)
+bool session_start(struct request *rq, long long user, long long epoch)
 {
 	unsigned char nonce[16];
 	char hex[33], mac[65];
@@ -164,7 +167,7 @@ bool session_start(struct request *rq, long long user)
 		return false;
 	digest_hex(nonce, sizeof nonce, hex);
 	char *body =
-	    arena_printf(rq->a, "%lld.%lld.%s", user,
+	    arena_printf(rq->a, "%lld.%lld.%lld.%s", user, epoch,
 	                 (long long)time(NULL) + settings.session_ttl, hex);
 	mac_hex("session", body, strlen(body), mac);
 	rq->session = arena_printf(rq->a, "%s.%s", body, mac);

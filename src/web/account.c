@@ -99,8 +99,9 @@ static bool listed(const char *user)
 	return found;
 }
 
+/* id, disabled, session_epoch of the user sql picks by name */
 static long long lookup(struct request *rq, const char *sql, const char *name,
-                        bool *disabled, bool *failed)
+                        bool *disabled, long long *epoch, bool *failed)
 {
 	PGresult *r = db_query(rq->db, sql, 1, &name);
 	long long id = 0;
@@ -108,6 +109,7 @@ static long long lookup(struct request *rq, const char *sql, const char *name,
 	if (!*failed && PQntuples(r) == 1) {
 		id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 		*disabled = !strcmp(PQgetvalue(r, 0, 1), "t");
+		*epoch = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
 	}
 	PQclear(r);
 	return id;
@@ -156,10 +158,11 @@ static long long signed_in_user(struct request *rq)
 		return 0;
 	}
 	bool disabled = false, failed;
+	long long epoch = 0;
 	long long id = lookup(rq,
-	                      "SELECT id, disabled FROM users WHERE "
-	                      "username = $1",
-	                      name, &disabled, &failed);
+	                      "SELECT id, disabled, session_epoch FROM users "
+	                      "WHERE username = $1",
+	                      name, &disabled, &epoch, &failed);
 	if (!id && !failed) {
 		if (!settings.signin_create_any && !listed(name)) {
 			answer(rq, 403, "Not allowed",
@@ -176,9 +179,10 @@ static long long signed_in_user(struct request *rq)
 		    lookup(rq,
 		           "WITH n AS (INSERT INTO users (username) VALUES "
 		           "($1) ON CONFLICT (username) DO NOTHING RETURNING "
-		           "id, disabled) SELECT id, disabled FROM n UNION ALL "
-		           "SELECT id, disabled FROM users WHERE username = $1",
-		           name, &disabled, &failed);
+		           "id, disabled, session_epoch) SELECT * FROM n UNION "
+		           "ALL SELECT id, disabled, session_epoch FROM users "
+		           "WHERE username = $1",
+		           name, &disabled, &epoch, &failed);
 	}
 	if (failed || !id) {
 		resp_db_failure(rq);
@@ -193,7 +197,7 @@ static long long signed_in_user(struct request *rq)
 		       NULL);
 		return 0;
 	}
-	if (!session_start(rq, id)) {
+	if (!session_start(rq, id, epoch)) {
 		answer(rq, 503, "Sign-in unavailable",
 		       "The registry has no session key (see the "
 		       "session_key_file setting).",
@@ -256,9 +260,24 @@ void account_revoke_token(struct request *rq, const char *rest)
 void account_logout(struct request *rq, const char *rest)
 {
 	(void)rest;
+	/* the cookie alone would survive in a copy: move the user's epoch on,
+	 * so that every session made before is over */
+	long long epoch = 0, id = session_user(rq, &epoch);
+	if (id) {
+		char idt[24], et[24];
+		snprintf(idt, sizeof idt, "%lld", id);
+		snprintf(et, sizeof et, "%lld", epoch);
+		const char *v[] = {idt, et};
+		if (!command(
+		        rq,
+		        "UPDATE users SET session_epoch = session_epoch + 1 "
+		        "WHERE id = $1 AND session_epoch = $2",
+		        2, v))
+			return;
+	}
 	session_end(rq);
 	answer(rq, 200, "Signed out",
-	       "This browser's session has ended. Your token, if you have "
+	       "Your browser sessions have ended. Your token, if you have "
 	       "one, still works until you revoke it.",
 	       NULL);
 }

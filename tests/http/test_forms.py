@@ -151,8 +151,15 @@ def test_csrf_is_checked(front):  # noqa: F811
                       headers={**token, "Origin": "http://evil.example"})
     assert r.status_code == 201, r.text
     # signed out: the cookie is gone and the form no longer writes
+    copy = s.cookies.get("registry_session")
+    assert other.get(url + "/api/username/", headers=JSON).status_code == 200
     s.get(url + "/logout")
     r = post_form(s, target, csrf, "POST", {"name": name + "x"})
     assert r.status_code == 403
     assert r.json() == {"detail": "Authentication credentials were not "
                                   "provided."}
+    # a copy of the cookie is over too, and so is every other session
+    for cookie in (copy, other.cookies.get("registry_session")):
+        r = requests.get(url + "/api/username/", headers={
+            **JSON, "Cookie": f"registry_session={cookie}"})
+        assert r.status_code == 403, cookie
