@@ -5,9 +5,9 @@
 #include "request.h"
 
 /* Reads "Authorization: token <key>". Sets rq->user for a valid token;
- * returns -1 with 403 "Invalid token." for a wrong one (or a database
- * failure answer); 0 otherwise (anonymous included). */
-int auth_request(struct request *rq);
+ * false with 403 "Invalid token." set for a wrong one (or a database
+ * failure answer); true otherwise (anonymous included). */
+bool auth_request(struct request *rq);
 
 /* SHA-256 hex of a token: the database keeps only this. */
 void token_hash(const char *token, char out[65]);

@@ -14,8 +14,8 @@ bool filter_allowed(const struct resource *r, const char *key);
 bool filter_applies(const struct resource *r, const struct field *f);
 
 /* Checks every query argument and appends one " AND <cond>" per filter on
- * alias t. Returns 0, or -1 after setting the 400 answer. */
-int filter_build(struct request *rq, const struct resource *r,
-                 struct buf *where, struct params *p);
+ * alias t. False with the 400 answer set when an argument is wrong. */
+bool filter_build(struct request *rq, const struct resource *r,
+                  struct buf *where, struct params *p);
 
 #endif

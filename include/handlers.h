@@ -8,6 +8,11 @@
 void handle_list(struct request *rq, const struct resource *r);
 void handle_detail(struct request *rq, const struct resource *r, long long id);
 void handle_create(struct request *rq, const struct resource *r);
+/* What handle_create writes, for a body in rq->body, inside the caller's
+ * transaction and without an answer: the new record's id, or 0 with the
+ * error answer set (and the transaction rolled back when a statement
+ * failed). The example data is written through it. */
+long long write_create(struct request *rq, const struct resource *r);
 void handle_update(struct request *rq, const struct resource *r, long long id,
                    bool partial);
 void handle_delete(struct request *rq, const struct resource *r, long long id);

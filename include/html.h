@@ -13,6 +13,9 @@
 
 struct html {
 	struct buf b;
+	/* what the page's root-relative links start with: the path the site
+	 * is mounted at, "" (html_init) at the root of a host */
+	const char *root;
 };
 
 void html_init(struct html *h, struct arena *a);
@@ -31,6 +34,10 @@ static inline void html_lit_(struct html *h, const char *lit, size_t n)
 void html_text(struct html *h, const char *s);
 void html_textn(struct html *h, const char *s, size_t n);
 void html_int(struct html *h, long long v);
+
+/* A root-relative address, root then path ("/docs/"), escaped for an
+ * attribute. */
+void html_path(struct html *h, const char *path);
 
 /* True when s may be an href: http(s), mailto, or a relative reference
  * (never javascript:, data: or a protocol-relative //host). */

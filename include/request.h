@@ -10,6 +10,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct resource;
+
+/* One convention for every step of answering: a function that may answer
+ * the request itself returns bool (or a pointer), and false (NULL) means
+ * "failed, and rq's answer is already set": its caller returns at once and
+ * adds nothing. */
+
+/* What a path names, as the router found it (route_find). */
+enum rq_view {
+	VIEW_NONE,   /* nothing the router knows: a 404 */
+	VIEW_ROOT,   /* /api/ */
+	VIEW_LIST,   /* /api/<resource>/ */
+	VIEW_DETAIL, /* /api/<resource>/<key>/ */
+	VIEW_OTHER,  /* another /api/ path: view_name */
+	PAGE_HOME,   /* the website (GET and HEAD only): / */
+	PAGE_LIST,   /* /<resource>s/ */
+	PAGE_RECORD, /* /<resource>/<id> */
+	PAGE_GUIDES, /* /docs/ */
+	PAGE_GUIDE,  /* /docs/<guide> */
+};
+
 struct request {
 	struct arena *a;
 	struct db *db;
@@ -48,6 +69,17 @@ struct request {
 	 * nginx asking whether to accept an upload before reading it. */
 	const char *body_file;
 	bool upload_check;
+
+	/* what the path names (route_find): later layers read these and
+	 * never parse the path again */
+	enum rq_view view;
+	const struct resource *resource; /* VIEW_LIST, _DETAIL, PAGE_* */
+	/* VIEW_DETAIL, PAGE_RECORD: the record's id, or one of: */
+#define ID_TOO_LONG   (-1LL) /* a number too long to be an id: no record */
+#define ID_NOT_NUMBER (-2LL) /* a key that is no number at all */
+	long long id;
+	const char *view_name; /* VIEW_ROOT, VIEW_OTHER: "Prov Report" */
+	const char *guide;     /* PAGE_GUIDE: the file name asked for */
 
 	/* what goes out */
 	int status;

@@ -55,7 +55,10 @@ struct field {
 	const char *expr;
 	const char *def;   /* default, as SQL literal text ("true", "1") */
 	const char *label; /* OPTIONS label; NULL = derived from name */
-	const char *help;  /* one line for the documentation */
+	/* the website's name for it where that differs from the OPTIONS
+	 * label ("UUID"); NULL = .label, else derived from name */
+	const char *web_label;
+	const char *help; /* one line for the documentation */
 	/* F_TEXT/F_NAME: copied at write time from another resource's
 	 * column, via this resource's link field .copy_link (e.g. external
 	 * object's version from its data_product). Read-only, filterable. */
@@ -125,6 +128,29 @@ struct resource {
 	 * ordering, and clients rely on it (an object's components[0] is
 	 * its whole_object component). */
 	const char *link_order;
+
+	/* ---- the website (src/web/) ---- */
+	/* the list page's heading, "Code runs"; NULL: the resource has no
+	 * pages (users, groups), its records are named but not linked */
+	const char *plural;
+	/* how the site names one record: an SQL expression over the row t
+	 * (at most LABEL_MAX characters of it are shown) */
+	const char *label;
+	/* one more column on the list page: heading and SQL over t */
+	struct {
+		const char *head, *expr;
+	} column;
+	/* The alias that serves the record's file, /<name>/<a>:<b>@<c>:
+	 * the fields whose values a, b and c are (a link field gives its
+	 * record's label), and the text of the record page's link to it.
+	 * NULL text: none. */
+	struct {
+		const char *parts[3];
+		const char *text;
+	} file;
+	/* the record page links the record's provenance report, its picture
+	 * and its RO-Crate */
+	bool prov_links;
 };
 
 extern const struct resource resources[];

@@ -9,6 +9,21 @@
 
 #define LONG_TEXT 1048576
 
+/* An object has no name of its own: the product or release it holds,
+ * else its description, else its file's path. o is the row's alias. */
+#define OBJECT_LABEL(o)                                                        \
+	"coalesce((SELECT n.name || ':' || d.name || '@' || d.version "        \
+	"FROM data_product d JOIN namespace n ON n.id = d.namespace_id "       \
+	"WHERE d.object_id = " o ".id ORDER BY d.id LIMIT 1), "                \
+	"(SELECT c.name || '@' || c.version FROM code_repo_release c "         \
+	"WHERE c.object_id = " o ".id), nullif(" o ".description, ''), "       \
+	"(SELECT l.path FROM storage_location l "                              \
+	"WHERE l.id = " o ".storage_location_id), 'Object ' || " o ".id)"
+
+/* A time as the website shows it. */
+#define WEB_STAMP(col)                                                         \
+	"to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')"
+
 /* Fields every resource carries; the server fills them on each write. */
 #define LAST_UPDATED                                                           \
 	{                                                                      \

@@ -1,28 +1,16 @@
 /* site.h - what the website's pages (src/web/site.c, table.c, home.c,
- * records.c, guides.c) share: how each resource's records are named, the
- * searchable table widget and its cells, and the pages themselves. */
+ * records.c, guides.c) share: the searchable table widget and its cells,
+ * and the pages themselves. */
 #ifndef SITE_H
 #define SITE_H
 
 #include "db.h"
+#include "schema.h"
 #include "web.h"
 
 #define LABEL_MAX "200" /* characters of a record's label */
 
 #define STAMP(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')"
-
-/* How the site names a record: an SQL expression over the row t. */
-struct site_res {
-	const char *name;   /* the resource */
-	const char *plural; /* list heading; NULL: no pages (users, groups) */
-	const char *label;
-	const char *extra_head; /* one more list column, or NULL */
-	const char *extra;
-};
-
-extern const struct site_res site[];
-extern const int n_site;
-const struct site_res *site_find(const char *name, size_t n);
 
 /* A searchable, paginated table on a page. */
 struct table {
@@ -56,8 +44,8 @@ void alias_href(struct html *h, const char *kind, const char *a, const char *b,
 /* ---- the pages ---- */
 
 void home(struct request *rq);
-void list_page(struct request *rq, const struct site_res *s);
-void record_page(struct request *rq, const struct site_res *s, long long id);
+void list_page(struct request *rq, const struct resource *r);
+void record_page(struct request *rq, const struct resource *r, long long id);
 void docs_index(struct request *rq);
 void doc_page(struct request *rq, const char *name);
 

@@ -22,10 +22,9 @@ enum wmode {
 };
 
 /* Parses the body (JSON or form) and checks every writable field of r.
- * out is indexed like r->fields. Returns 0, or -1 with the 400/415
- * answer set. */
-int validate_body(struct request *rq, const struct resource *r, enum wmode mode,
-                  struct wval *out);
+ * out is indexed like r->fields. False with the 400/415 answer set. */
+bool validate_body(struct request *rq, const struct resource *r,
+                   enum wmode mode, struct wval *out);
 
 /* Parses the body alone into a JSON object (NULL with the answer set). */
 struct json_object *parse_body(struct request *rq);

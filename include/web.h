@@ -18,9 +18,9 @@ bool web_wants_html(const struct request *rq);
  * change. */
 void web_finish(struct request *rq);
 
-/* The website: answers rq and returns true when its path is one of the
- * site's pages (/, /docs/..., /<resource>s/, /<resource>/<id>). */
-bool web_page(struct request *rq);
+/* The website: answers rq with the page the router found (rq->view is
+ * one of PAGE_*: /, /docs/..., /<resource>s/, /<resource>/<id>). */
+void web_page(struct request *rq);
 
 /* ---- writing from the browser (src/web/forms.c) ---- */
 
@@ -38,6 +38,17 @@ void web_forms(struct html *h, struct request *rq, const struct resource *r,
 
 /* ---- shared by the pages ---- */
 
+/* <a href="<root><path>">text</a>: a link to one of the site's own pages;
+ * text is markup (a literal). */
+#define WEB_LINK(h, path, text)                                                \
+	do {                                                                   \
+		HTML(h, "<a href=\"");                                         \
+		html_path(h, path);                                            \
+		HTML(h, "\">" text "</a>");                                    \
+	} while (0)
+
+/* An empty page whose root-relative links start with rq->root. */
+void page_init(struct html *h, struct request *rq);
 /* The document head and the site's navigation bar; title is a value. */
 void page_begin(struct html *h, const char *title);
 void page_end(struct html *h);

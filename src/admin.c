@@ -5,6 +5,7 @@
  * the token itself is printed once and never again. */
 #include "admin.h"
 #include "auth.h"
+#include "cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +16,9 @@
 static int run_rows(PGconn *c, const char *sql, int n, const char *const *v,
                     int *rows, bool print)
 {
-	PGresult *r = PQexecParams(c, sql, n, NULL, v, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(r);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		fprintf(stderr, "registry: %s", PQresultErrorMessage(r));
-		PQclear(r);
+	PGresult *r = cli_exec(c, "database", sql, n, v);
+	if (!r)
 		return -1;
-	}
 	if (rows)
 		*rows = atoi(PQcmdTuples(r));
 	for (int i = 0; print && i < PQntuples(r); i++)

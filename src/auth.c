@@ -41,12 +41,12 @@ static bool safe_method(const char *m)
  * authenticates it (an unusable one leaves it anonymous, as the
  * reference's session authentication does); an unsafe request of a
  * session must carry the session's CSRF token. */
-static int auth_session(struct request *rq)
+static bool auth_session(struct request *rq)
 {
 	long long epoch = 0;
 	long long id = session_user(rq, &epoch);
 	if (!id)
-		return 0;
+		return true;
 	char idt[24], et[24];
 	snprintf(idt, sizeof idt, "%lld", id);
 	snprintf(et, sizeof et, "%lld", epoch);
@@ -58,7 +58,7 @@ static int auth_session(struct request *rq)
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);
 		resp_db_failure(rq);
-		return -1;
+		return false;
 	}
 	if (PQntuples(res) == 1) {
 		rq->user = id;
@@ -68,11 +68,11 @@ static int auth_session(struct request *rq)
 	}
 	PQclear(res);
 	if (!rq->user || safe_method(rq->method))
-		return 0;
-	return session_csrf_check(rq, web_form_unpack(rq)) ? 0 : -1;
+		return true;
+	return session_csrf_check(rq, web_form_unpack(rq));
 }
 
-int auth_request(struct request *rq)
+bool auth_request(struct request *rq)
 {
 	const char *h = rq->authz;
 	rq->user = 0;
@@ -93,17 +93,17 @@ int auth_request(struct request *rq)
 	if (n == 0) {
 		resp_detail(rq, 403,
 		            "Invalid token header. No credentials provided.");
-		return -1;
+		return false;
 	}
 	if (memchr(h, ' ', n)) {
 		resp_detail(rq, 403,
 		            "Invalid token header. Token string should not "
 		            "contain spaces.");
-		return -1;
+		return false;
 	}
 	if (n > 256) {
 		resp_detail(rq, 403, "Invalid token.");
-		return -1;
+		return false;
 	}
 	char hash[65];
 	token_hash(arena_strndup(rq->a, h, n), hash);
@@ -116,14 +116,14 @@ int auth_request(struct request *rq)
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);
 		resp_db_failure(rq);
-		return -1;
+		return false;
 	}
 	if (PQntuples(res) == 0) {
 		PQclear(res);
 		resp_detail(rq, 403, "Invalid token.");
-		return -1;
+		return false;
 	}
 	rq->user = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
-	return 0;
+	return true;
 }

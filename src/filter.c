@@ -248,25 +248,25 @@ bool filter_applies(const struct resource *r, const struct field *f)
 	       in_list(r->query_args, f->name);
 }
 
-int filter_build(struct request *rq, const struct resource *r, struct buf *w,
-                 struct params *p)
+bool filter_build(struct request *rq, const struct resource *r, struct buf *w,
+                  struct params *p)
 {
 	for (int i = 0; i < rq->q.n; i++)
 		if (!filter_allowed(r, rq->q.v[i].key)) {
 			invalid_args(rq, r);
-			return -1;
+			return false;
 		}
 	for (const struct field *f = r->fields; f->name; f++) {
 		if (!filter_applies(r, f))
 			continue;
 		if (f->type == F_LINKS) {
 			if (!links_cond(rq, f, w, p))
-				return -1;
+				return false;
 			continue;
 		}
 		const char *v = query_get(&rq->q, f->name);
 		if (v && *(v = trim(rq->a, v)) && !scalar_cond(rq, f, v, w, p))
-			return -1;
+			return false;
 	}
-	return 0;
+	return true;
 }

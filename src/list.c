@@ -222,7 +222,7 @@ void handle_list(struct request *rq, const struct resource *r)
 	struct params p;
 	buf_init(&where, rq->a);
 	params_init(&p, rq->a);
-	if (filter_build(rq, r, &where, &p) < 0)
+	if (!filter_build(rq, r, &where, &p))
 		return;
 	int nfilter = p.n;
 

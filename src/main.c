@@ -1,6 +1,7 @@
 /* main.c - the one binary: FastCGI master and pool, plain FastCGI worker
  * (spawn-fcgi, mod_fcgid), and the administration commands. */
 #include "admin.h"
+#include "cli.h"
 #include "example.h"
 #include "import.h"
 #include "migrate.h"
@@ -23,20 +24,6 @@ static const char *opt(int argc, char **argv, const char *name)
 		if (!strcmp(argv[i], name))
 			return argv[i + 1];
 	return NULL;
-}
-
-static PGconn *connect_db(void)
-{
-	const char *keys[] = {"dbname", NULL};
-	const char *vals[] = {settings.database, NULL};
-	PGconn *c = PQconnectdbParams(keys, vals, 1);
-	if (PQstatus(c) != CONNECTION_OK) {
-		fprintf(stderr, "registry: database: %s", PQerrorMessage(c));
-		PQfinish(c);
-		return NULL;
-	}
-	PQclear(PQexec(c, "SET client_min_messages = warning"));
-	return c;
 }
 
 static bool fd0_is_socket(void)
@@ -189,7 +176,7 @@ int main(int argc, char **argv)
 			usage();
 			return 2;
 		}
-		PGconn *conn = connect_db();
+		PGconn *conn = cli_connect();
 		if (!conn)
 			return 1;
 		int rc = c->fn(conn, argc, argv);

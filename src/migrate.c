@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "migrate.h"
+#include "cli.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -120,66 +121,38 @@ static char *read_file(const char *path)
 	return buf;
 }
 
-static int result_ok(PGresult *r)
-{
-	ExecStatusType s = PQresultStatus(r);
-
-	return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ||
-	       s == PGRES_EMPTY_QUERY;
-}
-
-/* Runs a statement without parameters; reports failures under what. */
-static int exec_ok(PGconn *conn, const char *sql, const char *what)
-{
-	PGresult *r = PQexec(conn, sql);
-	int ok = result_ok(r);
-
-	if (!ok)
-		fprintf(stderr, "migrate: %s: %s", what, PQerrorMessage(conn));
-	PQclear(r);
-	return ok;
-}
-
 static int ensure_table(PGconn *conn)
 {
 	/* Checked first because CREATE TABLE IF NOT EXISTS prints a notice
 	 * on every run; the advisory lock makes the check race-free. */
-	PGresult *r = PQexec(conn, "SELECT to_regclass('schema_migrations') "
-	                           "IS NOT NULL");
-	int exists;
-
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		fprintf(stderr, "migrate: %s", PQerrorMessage(conn));
-		PQclear(r);
+	PGresult *r = cli_exec(conn, "migrate",
+	                       "SELECT to_regclass('schema_migrations') "
+	                       "IS NOT NULL",
+	                       0, NULL);
+	if (!r)
 		return 0;
-	}
-	exists = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	int exists = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
 	PQclear(r);
 	if (exists)
 		return 1;
-	return exec_ok(conn,
+	return cli_run(conn, "migrate: creating schema_migrations",
 	               "CREATE TABLE schema_migrations ("
 	               "version text PRIMARY KEY, "
 	               "applied_at timestamptz NOT NULL DEFAULT now())",
-	               "creating schema_migrations");
+	               0, NULL) == 0;
 }
 
 /* 1 applied already, 0 not yet, -1 error. */
 static int is_applied(PGconn *conn, const char *version)
 {
 	const char *vals[1] = {version};
-	PGresult *r = PQexecParams(conn,
-	                           "SELECT 1 FROM schema_migrations "
-	                           "WHERE version = $1",
-	                           1, NULL, vals, NULL, NULL, 0);
-	int applied;
-
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		fprintf(stderr, "migrate: %s", PQerrorMessage(conn));
-		PQclear(r);
+	PGresult *r = cli_exec(conn, "migrate",
+	                       "SELECT 1 FROM schema_migrations "
+	                       "WHERE version = $1",
+	                       1, vals);
+	if (!r)
 		return -1;
-	}
-	applied = PQntuples(r) > 0;
+	int applied = PQntuples(r) > 0;
 	PQclear(r);
 	return applied;
 }
@@ -191,8 +164,7 @@ static int apply_one(PGconn *conn, const char *dir, const char *name,
 	size_t plen = strlen(dir) + strlen(name) + 2;
 	char *path = malloc(plen);
 	char *sql = NULL;
-	const char *vals[1];
-	PGresult *r;
+	const char *vals[1] = {version};
 	int ok = 0;
 
 	if (!path) {
@@ -203,36 +175,19 @@ static int apply_one(PGconn *conn, const char *dir, const char *name,
 	sql = read_file(path);
 	if (!sql)
 		goto out;
-
-	if (!exec_ok(conn, "BEGIN", name))
+	if (cli_run(conn, name, "BEGIN", 0, NULL) < 0)
 		goto out;
-	r = PQexec(conn, sql);
-	if (!result_ok(r)) {
-		fprintf(stderr, "migrate: %s failed: %s", name,
-		        PQerrorMessage(conn));
-		PQclear(r);
-		goto rollback;
+	if (cli_run(conn, name, sql, 0, NULL) < 0 ||
+	    cli_run(conn, name,
+	            "INSERT INTO schema_migrations (version) VALUES ($1)", 1,
+	            vals) < 0 ||
+	    cli_run(conn, name, "COMMIT", 0, NULL) < 0) {
+		PQclear(PQexec(conn, "ROLLBACK"));
+		goto out;
 	}
-	PQclear(r);
-	vals[0] = version;
-	r = PQexecParams(conn,
-	                 "INSERT INTO schema_migrations (version) VALUES ($1)",
-	                 1, NULL, vals, NULL, NULL, 0);
-	if (!result_ok(r)) {
-		fprintf(stderr, "migrate: recording %s: %s", name,
-		        PQerrorMessage(conn));
-		PQclear(r);
-		goto rollback;
-	}
-	PQclear(r);
-	if (!exec_ok(conn, "COMMIT", name))
-		goto rollback;
 	printf("applied %s\n", name);
 	fflush(stdout);
 	ok = 1;
-	goto out;
-rollback:
-	PQclear(PQexec(conn, "ROLLBACK"));
 out:
 	free(sql);
 	free(path);
@@ -245,22 +200,16 @@ int migrate_run(PGconn *conn, const char *dir)
 	char **names;
 	size_t n = 0;
 	int status = 1;
-	PGresult *r;
 
 	names = list_migrations(dir, &n);
 	if (!names)
 		return 1;
 
-	r = PQexecParams(conn, "SELECT pg_advisory_lock($1::bigint)", 1, NULL,
-	                 lock_vals, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		fprintf(stderr, "migrate: taking the migration lock: %s",
-		        PQerrorMessage(conn));
-		PQclear(r);
+	if (cli_run(conn, "migrate: taking the migration lock",
+	            "SELECT pg_advisory_lock($1::bigint)", 1, lock_vals) < 0) {
 		free_names(names, n);
 		return 1;
 	}
-	PQclear(r);
 
 	if (!ensure_table(conn))
 		goto unlock;
@@ -278,9 +227,8 @@ int migrate_run(PGconn *conn, const char *dir)
 	}
 	status = 0;
 unlock:
-	r = PQexecParams(conn, "SELECT pg_advisory_unlock($1::bigint)", 1, NULL,
-	                 lock_vals, NULL, NULL, 0);
-	PQclear(r);
+	cli_run(conn, "migrate", "SELECT pg_advisory_unlock($1::bigint)", 1,
+	        lock_vals);
 	free_names(names, n);
 	return status;
 }

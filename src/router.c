@@ -12,6 +12,7 @@
 #include "store.h"
 #include "web.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -95,11 +96,15 @@ static void redirect_slash(struct request *rq)
 	resp_text(rq, 301, "text/html; charset=utf-8", "", 0);
 }
 
+/* rest: what follows /api/<resource>/ */
 static void resource_path(struct request *rq, const struct resource *r,
                           const char *rest)
 {
+	/* "/api/object//" is a detail path too, with an empty key */
 	bool detail = *rest != 0;
-	long long id = 0;
+	long long id = !detail                   ? 0
+	               : rq->view == VIEW_DETAIL ? rq->id
+	                                         : ID_NOT_NUMBER;
 	if (detail) {
 		size_t n = strcspn(rest, "/");
 		if (rest[n] != '/' || rest[n + 1]) {
@@ -109,9 +114,7 @@ static void resource_path(struct request *rq, const struct resource *r,
 		/* the reference's detail view answers any key, so it names
 		 * its verbs even when the key is no id */
 		req_header(rq, "Allow", allow_list(rq, r, detail));
-		if (n == strspn(rest, "0123456789") && n > 18)
-			id = -1; /* a number too large to be an id: none */
-		else if (!parse_id(rest, n, &id)) {
+		if (id == ID_NOT_NUMBER) {
 			resp_detail(rq, 404, "Not found.");
 			return;
 		}
@@ -156,7 +159,7 @@ static void resource_path(struct request *rq, const struct resource *r,
 static bool api_checks(struct request *rq, bool read_token, bool own_formats)
 {
 	if (own_formats)
-		return !read_token || auth_request(rq) == 0;
+		return !read_token || auth_request(rq);
 	if (rq->format && strcmp(rq->format, "json") &&
 	    strcmp(rq->format, "api")) {
 		resp_detail(rq, 404, "Not found.");
@@ -171,7 +174,7 @@ static bool api_checks(struct request *rq, bool read_token, bool own_formats)
 		resp_detail(rq, 406, "Invalid version in \"Accept\" header.");
 		return false;
 	}
-	return !read_token || auth_request(rq) == 0;
+	return !read_token || auth_request(rq);
 }
 
 static void api_root(struct request *rq, const char *rest)
@@ -223,25 +226,29 @@ static const struct route {
 	const char *prefix;
 	void (*fn)(struct request *rq, const char *rest);
 	unsigned flags;
+	/* the browsable API's name for it; NULL: its first segment after
+	 * /api/, title-cased */
+	const char *name;
 } routes[] = {
-    {"/api/", api_root, R_EXACT | R_API},
-    {"/api/username/", username, R_EXACT | R_API | R_TOKEN},
-    {"/api/openapi.json", openapi, R_EXACT | R_API | R_TOKEN},
-    {"/api/auth-provider/", account_auth_provider, R_EXACT | R_API},
-    {"/get-token", account_get_token, R_EXACT},
-    {"/revoke-token", account_revoke_token, R_EXACT},
-    {"/logout", account_logout, R_EXACT},
-    {"/api/prov-report/", route_prov_report, R_API | R_FORMATS},
-    {"/api/ro-crate/data-product/", route_crate_product, R_API | R_FORMATS},
-    {"/api/ro-crate/code-run/", route_crate_run, R_API | R_FORMATS},
-    {"/api/data_extraction/", route_data_extraction, R_API | R_FORMATS},
-    {"/api/data", store_upload_url, R_EXACT | R_API | R_TOKEN},
-    {"/api/data/", store_upload_url, R_API | R_TOKEN},
-    {"/data/upload/", store_upload, 0},
-    {"/data/", store_download, 0},
-    {"/data_product/", alias_data_product, 0},
-    {"/external_object/", alias_external_object, 0},
-    {NULL, NULL, 0},
+    {"/api/", api_root, R_EXACT | R_API, "Api Root"},
+    {"/api/username/", username, R_EXACT | R_API | R_TOKEN, "User"},
+    {"/api/openapi.json", openapi, R_EXACT | R_API | R_TOKEN, NULL},
+    {"/api/auth-provider/", account_auth_provider, R_EXACT | R_API, NULL},
+    {"/get-token", account_get_token, R_EXACT, NULL},
+    {"/revoke-token", account_revoke_token, R_EXACT, NULL},
+    {"/logout", account_logout, R_EXACT, NULL},
+    {"/api/prov-report/", route_prov_report, R_API | R_FORMATS, NULL},
+    {"/api/ro-crate/data-product/", route_crate_product, R_API | R_FORMATS,
+     NULL},
+    {"/api/ro-crate/code-run/", route_crate_run, R_API | R_FORMATS, NULL},
+    {"/api/data_extraction/", route_data_extraction, R_API | R_FORMATS, NULL},
+    {"/api/data", store_upload_url, R_EXACT | R_API | R_TOKEN, NULL},
+    {"/api/data/", store_upload_url, R_API | R_TOKEN, NULL},
+    {"/data/upload/", store_upload, 0, NULL},
+    {"/data/", store_download, 0, NULL},
+    {"/data_product/", alias_data_product, 0, NULL},
+    {"/external_object/", alias_external_object, 0, NULL},
+    {NULL, NULL, 0, NULL},
 };
 
 static bool special(struct request *rq)
@@ -261,6 +268,114 @@ static bool special(struct request *rq)
 	return false;
 }
 
+/* ---- what the path names ---- */
+
+/* "prov-report" -> "Prov Report" */
+static const char *title_case(struct arena *a, const char *s, size_t n)
+{
+	char *t = arena_strndup(a, s, n);
+	bool start = true;
+	for (char *p = t; *p; p++) {
+		if (*p == '-' || *p == '_') {
+			*p = ' ';
+			start = true;
+		} else if (start) {
+			*p = (char)toupper((unsigned char)*p);
+			start = false;
+		}
+	}
+	return t;
+}
+
+static long long key_id(const char *key, size_t n)
+{
+	long long id;
+	if (n > 18 && n == strspn(key, "0123456789"))
+		return ID_TOO_LONG;
+	return parse_id(key, n, &id) ? id : ID_NOT_NUMBER;
+}
+
+/* The website's pages: /, /docs/, /docs/<guide>, /<resource>s/ and
+ * /<resource>/<id>, for the resources that have pages. */
+static bool find_page(struct request *rq)
+{
+	const char *p = rq->path;
+	if (!is(rq, "GET") && !is(rq, "HEAD"))
+		return false;
+	if (!strcmp(p, "/")) {
+		rq->view = PAGE_HOME;
+		return true;
+	}
+	if (!strcmp(p, "/docs/") || !strcmp(p, "/docs")) {
+		rq->view = PAGE_GUIDES;
+		return true;
+	}
+	if (!strncmp(p, "/docs/", 6) && !strchr(p + 6, '/')) {
+		rq->view = PAGE_GUIDE;
+		rq->guide = p + 6;
+		return true;
+	}
+	if (!strncmp(p, "/api", 4) || p[0] != '/')
+		return false;
+	const char *seg = p + 1;
+	size_t n = strcspn(seg, "/");
+	const char *rest = seg + n;
+	const struct resource *r;
+	if (n > 1 && seg[n - 1] == 's' && !strcmp(rest, "/") &&
+	    (r = resource_find(seg, (int)n - 1)) && r->plural) {
+		rq->view = PAGE_LIST;
+		rq->resource = r;
+		return true;
+	}
+	r = resource_find(seg, (int)n);
+	if (r && r->plural && *rest == '/') {
+		size_t il = strcspn(rest + 1, "/");
+		const char *after = rest + 1 + il;
+		if (parse_id(rest + 1, il, &rq->id) &&
+		    (!*after || !strcmp(after, "/"))) {
+			rq->view = PAGE_RECORD;
+			rq->resource = r;
+			return true;
+		}
+	}
+	return false;
+}
+
+void route_find(struct request *rq)
+{
+	const char *p = rq->path;
+	rq->view = VIEW_NONE;
+	rq->resource = NULL;
+	rq->id = 0;
+	rq->view_name = rq->guide = NULL;
+	if (!p || find_page(rq) || strncmp(p, "/api/", 5))
+		return;
+	if (!p[5]) {
+		rq->view = VIEW_ROOT;
+		rq->view_name = routes[0].name;
+		return;
+	}
+	const char *seg = p + 5;
+	size_t n = strcspn(seg, "/");
+	rq->resource = resource_find(seg, (int)n);
+	if (rq->resource) {
+		const char *key = seg + n + (seg[n] == '/');
+		size_t kl = strcspn(key, "/");
+		rq->view = kl ? VIEW_DETAIL : VIEW_LIST;
+		rq->id = kl ? key_id(key, kl) : 0;
+		return;
+	}
+	rq->view = VIEW_OTHER;
+	for (const struct route *r = routes; r->prefix; r++)
+		if (r->name && !strncmp(r->prefix + 5, seg, n) &&
+		    !strcmp(r->prefix + 5 + n, "/"))
+			rq->view_name = r->name;
+	if (!rq->view_name)
+		rq->view_name = title_case(rq->a, seg, n);
+}
+
+/* ---- answering ---- */
+
 void route(struct request *rq)
 {
 	const char *p = rq->path;
@@ -272,25 +387,27 @@ void route(struct request *rq)
 	/* the website's pages first: their paths are exact shapes that no
 	 * endpoint shares, and a prefix in routes[] such as an alias's
 	 * /data_product/ must not hide /data_product/<id> */
-	if (web_page(rq))
+	if (rq->view >= PAGE_HOME) {
+		web_page(rq);
 		return;
+	}
 	if (special(rq))
 		return;
-	if (!strncmp(p, "/api/", 5)) {
+	if (rq->view == VIEW_LIST || rq->view == VIEW_DETAIL ||
+	    rq->view == VIEW_OTHER) {
 		if (get && p[len - 1] != '/') {
 			redirect_slash(rq);
 			return;
 		}
 		if (!api_checks(rq, true, false))
 			return;
-		const char *rest = p + 5;
-		size_t n = strcspn(rest, "/");
-		const struct resource *r = resource_find(rest, (int)n);
-		if (!r || !rest[n]) {
+		const struct resource *r = rq->resource;
+		size_t n = r ? strlen(r->name) : 0;
+		if (!r || !p[5 + n]) {
 			resp_detail(rq, 404, "Not found.");
 			return;
 		}
-		resource_path(rq, r, rest + n + 1);
+		resource_path(rq, r, p + 5 + n + 1);
 		return;
 	}
 	if (!strcmp(p, "/api") && get) {

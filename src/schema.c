@@ -15,6 +15,7 @@
 const struct resource resources[] = {
     {
         .name = "users",
+        .label = "t.username",
         .query_args = "username",
         .control_args = "cursor,format",
         .model = "User",
@@ -26,6 +27,7 @@ const struct resource resources[] = {
     },
     {
         .name = "groups",
+        .label = "t.name",
         .control_args = "cursor,format",
         .model = "Group",
         .title = "Group",
@@ -36,6 +38,8 @@ const struct resource resources[] = {
     },
     {
         .name = "file_type",
+        .plural = "File types",
+        .label = "t.name || ' (' || t.extension || ')'",
         .query_args = "object,updated_by,last_updated,name,extension",
         .model = "FileType",
         .title = "File Type",
@@ -46,6 +50,9 @@ const struct resource resources[] = {
     },
     {
         .name = "issue",
+        .plural = "Issues",
+        .label = "t.description",
+        .column = {"Severity", "t.severity::text"},
         .link_order = "-last_updated",
         .query_args = "component_issues,updated_by,last_updated,severity,"
                       "description,uuid",
@@ -57,6 +64,8 @@ const struct resource resources[] = {
     },
     {
         .name = "author",
+        .plural = "Authors",
+        .label = "coalesce(t.name, t.identifier)",
         .query_args =
             "object,userauthor,updated_by,last_updated,name,identifier,uuid",
         .model = "Author",
@@ -70,6 +79,8 @@ const struct resource resources[] = {
     },
     {
         .name = "object",
+        .plural = "Objects",
+        .label = OBJECT_LABEL("t"),
         .link_order = "-last_updated",
         .query_args =
             "components,code_repo_of,config_of,submission_script_of,data_"
@@ -85,6 +96,10 @@ const struct resource resources[] = {
     },
     {
         .name = "user_author",
+        .plural = "User authors",
+        .label = "(SELECT u.username FROM users u WHERE u.id = t.user_id) "
+                 "|| ' is ' || (SELECT coalesce(a.name, a.identifier) "
+                 "FROM author a WHERE a.id = t.author_id)",
         .link_order = "-last_updated",
         .query_args = "updated_by,last_updated,user,author",
         .model = "UserAuthor",
@@ -95,6 +110,9 @@ const struct resource resources[] = {
     },
     {
         .name = "object_component",
+        .plural = "Object components",
+        .label = "t.name || ' of ' || (SELECT " OBJECT_LABEL(
+            "o") " FROM object o WHERE o.id = t.object_id)",
         .query_args = "inputs_of,outputs_of,updated_by,last_updated,object,"
                       "name,description,whole_object,issues",
         .model = "ObjectComponent",
@@ -106,6 +124,9 @@ const struct resource resources[] = {
     },
     {
         .name = "code_run",
+        .plural = "Code runs",
+        .label = "t.description",
+        .column = {"Run date", WEB_STAMP("t.run_date")},
         .link_order = "-last_updated",
         .query_args =
             "updated_by,last_updated,code_repo,model_config,submission_script,"
@@ -118,6 +139,8 @@ const struct resource resources[] = {
     },
     {
         .name = "storage_root",
+        .plural = "Storage roots",
+        .label = "t.root",
         .link_order = "-last_updated",
         .query_args = "locations,updated_by,last_updated,root,local",
         .model = "StorageRoot",
@@ -128,6 +151,9 @@ const struct resource resources[] = {
     },
     {
         .name = "storage_location",
+        .plural = "Storage locations",
+        .label = "(SELECT r.root FROM storage_root r "
+                 "WHERE r.id = t.storage_root_id) || t.path",
         .query_args = "location_for_object,original_store_of,updated_by,last_"
                       "updated,path,hash,public,storage_root",
         .model = "StorageLocation",
@@ -139,6 +165,9 @@ const struct resource resources[] = {
     },
     {
         .name = "namespace",
+        .plural = "Namespaces",
+        .label = "t.name",
+        .column = {"Full name", "t.full_name"},
         .query_args =
             "data_products,updated_by,last_updated,name,full_name,website",
         .model = "Namespace",
@@ -149,6 +178,12 @@ const struct resource resources[] = {
     },
     {
         .name = "data_product",
+        .plural = "Data products",
+        .label = "(SELECT n.name FROM namespace n "
+                 "WHERE n.id = t.namespace_id) || ':' || t.name || '@' || "
+                 "t.version",
+        .file = {{"namespace", "name", "version"}, "The product's file"},
+        .prov_links = true,
         .query_args = "external_object,updated_by,last_updated,object,"
                       "namespace,name,version",
         .model = "DataProduct",
@@ -160,6 +195,12 @@ const struct resource resources[] = {
     },
     {
         .name = "external_object",
+        .plural = "External objects",
+        .label = "coalesce(t.alternate_identifier || ':', '') || t.title "
+                 "|| '@' || t.version",
+        .column = {"Release date", WEB_STAMP("t.release_date")},
+        .file = {{"alternate_identifier", "title", "version"},
+                 "The object's file"},
         .query_args =
             "updated_by,last_updated,data_product,identifier,alternate_"
             "identifier,alternate_identifier_type,primary_not_supplement,"
@@ -181,6 +222,9 @@ const struct resource resources[] = {
     },
     {
         .name = "quality_controlled",
+        .plural = "Quality controlled",
+        .label = "'Object ' || t.object_id || ' checked by object ' || "
+                 "t.document_id",
         .link_order = "-last_updated",
         .query_args = "updated_by,last_updated,object,document",
         .model = "QualityControlled",
@@ -191,6 +235,8 @@ const struct resource resources[] = {
     },
     {
         .name = "keyword",
+        .plural = "Keywords",
+        .label = "t.keyphrase",
         .query_args = "updated_by,last_updated,object,keyphrase,identifier",
         .model = "Keyword",
         .title = "Keyword",
@@ -201,6 +247,8 @@ const struct resource resources[] = {
     },
     {
         .name = "licence",
+        .plural = "Licences",
+        .label = "t.licence_info",
         .link_order = "-last_updated",
         .query_args = "updated_by,last_updated,object,licence_info,identifier",
         .model = "Licence",
@@ -211,6 +259,9 @@ const struct resource resources[] = {
     },
     {
         .name = "code_repo_release",
+        .plural = "Code repo releases",
+        .label = "t.name || '@' || t.version",
+        .column = {"Website", "t.website"},
         .query_args = "updated_by,last_updated,object,name,version,website",
         .model = "CodeRepoRelease",
         .title = "Code Repo Release",
@@ -221,6 +272,8 @@ const struct resource resources[] = {
     },
     {
         .name = "key_value",
+        .plural = "Key values",
+        .label = "t.key || ' = ' || t.value",
         .query_args = "updated_by,last_updated,object,key,value",
         .model = "KeyValue",
         .title = "Key Value",

@@ -15,6 +15,7 @@
  * incoming/ where nginx keeps bodies while they arrive. */
 #include "store.h"
 #include "auth.h"
+#include "cli.h"
 #include "digest.h"
 #include "handlers.h"
 #include "settings.h"
@@ -381,7 +382,7 @@ void store_download(struct request *rq, const char *rest)
 		not_allowed(rq);
 		return;
 	}
-	if (auth_request(rq) < 0)
+	if (!auth_request(rq))
 		return;
 	/* Files are known only once an object points at them, as in the
 	 * reference: until then nobody could have said one is private. */
@@ -431,14 +432,7 @@ void store_download(struct request *rq, const char *rest)
 
 static PGresult *run(PGconn *c, const char *sql, int n, const char *const *v)
 {
-	PGresult *r = PQexecParams(c, sql, n, NULL, v, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(r);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		fprintf(stderr, "registry: %s", PQresultErrorMessage(r));
-		PQclear(r);
-		return NULL;
-	}
-	return r;
+	return cli_exec(c, "data-root", sql, n, v);
 }
 
 /* In one transaction: take the row that already has this root, else rename

@@ -525,13 +525,13 @@ static void body_field(struct request *rq, const struct field *f,
 		json_object_put(one);
 }
 
-int validate_body(struct request *rq, const struct resource *r, enum wmode mode,
-                  struct wval *out)
+bool validate_body(struct request *rq, const struct resource *r,
+                   enum wmode mode, struct wval *out)
 {
 	bool form;
 	struct json_object *body = body_object(rq, &form);
 	if (!body)
-		return -1;
+		return false;
 	struct json_object *errs = json_object_new_object();
 	int i = 0;
 	for (const struct field *f = r->fields; f->name; f++, i++) {
@@ -543,8 +543,8 @@ int validate_body(struct request *rq, const struct resource *r, enum wmode mode,
 	fill_uuids(rq, r, out);
 	if (json_object_object_length(errs)) {
 		resp_json(rq, 400, errs);
-		return -1;
+		return false;
 	}
 	json_object_put(errs);
-	return 0;
+	return true;
 }

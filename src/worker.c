@@ -118,7 +118,9 @@ static void serve_one(FCGX_Request *f, struct db *db, struct arena *a)
 {
 	struct request rq = {.a = a, .db = db, .status = 500};
 	buf_init(&rq.headers, a);
-	if (read_request(&rq, f)) {
+	bool ok = read_request(&rq, f);
+	route_find(&rq);
+	if (ok) {
 		if (!db_ready(db))
 			resp_detail(&rq, 503,
 			            "Service temporarily unavailable.");

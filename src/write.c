@@ -241,11 +241,12 @@ static void answer_record(struct request *rq, const struct resource *r,
 	resp_text(rq, status, "application/json", b.p, b.len);
 }
 
-void handle_create(struct request *rq, const struct resource *r)
+/* The record's row, its many-to-many rows and what follows an insert, in
+ * the caller's transaction: the new id, or NULL with the answer set and the
+ * transaction rolled back. */
+static const char *insert_record(struct request *rq, const struct resource *r,
+                                 const struct wval *v)
 {
-	struct wval v[MAX_FIELDS];
-	if (validate_body(rq, r, W_CREATE, v) < 0)
-		return;
 	const char *user = arena_printf(rq->a, "%lld", rq->user);
 	struct buf cols, vals;
 	struct params p;
@@ -274,26 +275,37 @@ void handle_create(struct request *rq, const struct resource *r)
 	                         "INSERT INTO \"%s\" (%s) VALUES (%s) "
 	                         "RETURNING id",
 	                         r->name, cols.p, vals.p);
-	if (!db_cmd(rq->db, "BEGIN")) {
-		resp_db_failure(rq);
-		return;
-	}
 	PGresult *res = step(rq, r, sql, &p, false);
 	if (!res)
-		return;
+		return NULL;
 	const char *id = arena_strdup(rq->a, PQgetvalue(res, 0, 0));
 	PQclear(res);
 	if (!write_links(rq, r, v, id, false))
-		return;
+		return NULL;
 	if (r->after_insert) {
 		struct params ap;
 		params_init(&ap, rq->a);
 		params_add(&ap, id);
 		params_add(&ap, user);
 		if (!(res = step(rq, r, r->after_insert, &ap, false)))
-			return;
+			return NULL;
 		PQclear(res);
 	}
+	return id;
+}
+
+void handle_create(struct request *rq, const struct resource *r)
+{
+	struct wval v[MAX_FIELDS];
+	if (!validate_body(rq, r, W_CREATE, v))
+		return;
+	if (!db_cmd(rq->db, "BEGIN")) {
+		resp_db_failure(rq);
+		return;
+	}
+	const char *id = insert_record(rq, r, v);
+	if (!id)
+		return;
 	if (!db_cmd(rq->db, "COMMIT")) {
 		resp_db_failure(rq);
 		return;
@@ -301,7 +313,16 @@ void handle_create(struct request *rq, const struct resource *r)
 	answer_record(rq, r, strtoll(id, NULL, 10), 201);
 }
 
-static int exists(struct request *rq, const struct resource *r, long long id)
+long long write_create(struct request *rq, const struct resource *r)
+{
+	struct wval v[MAX_FIELDS];
+	if (!validate_body(rq, r, W_CREATE, v))
+		return 0;
+	const char *id = insert_record(rq, r, v);
+	return id ? strtoll(id, NULL, 10) : 0;
+}
+
+static bool exists(struct request *rq, const struct resource *r, long long id)
 {
 	const char *v = arena_printf(rq->a, "%lld", id);
 	char *sql =
@@ -310,7 +331,7 @@ static int exists(struct request *rq, const struct resource *r, long long id)
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);
 		resp_db_failure(rq);
-		return -1;
+		return false;
 	}
 	int n = PQntuples(res);
 	PQclear(res);
@@ -319,16 +340,16 @@ static int exists(struct request *rq, const struct resource *r, long long id)
 		            arena_printf(rq->a,
 		                         "No %s matches the given query.",
 		                         r->model));
-	return n ? 1 : -1;
+	return n > 0;
 }
 
 void handle_update(struct request *rq, const struct resource *r, long long id,
                    bool partial)
 {
-	if (exists(rq, r, id) < 0)
+	if (!exists(rq, r, id))
 		return;
 	struct wval v[MAX_FIELDS];
-	if (validate_body(rq, r, partial ? W_PATCH : W_PUT, v) < 0)
+	if (!validate_body(rq, r, partial ? W_PATCH : W_PUT, v))
 		return;
 	const char *ids = arena_printf(rq->a, "%lld", id);
 	struct buf set;
@@ -384,7 +405,7 @@ void handle_update(struct request *rq, const struct resource *r, long long id,
 
 void handle_delete(struct request *rq, const struct resource *r, long long id)
 {
-	if (exists(rq, r, id) < 0)
+	if (!exists(rq, r, id))
 		return;
 	struct params p;
 	params_init(&p, rq->a);

@@ -8,6 +8,7 @@
 const struct field issue_fields[] = {
     {
         .name = "uuid",
+        .web_label = "UUID",
         .type = F_UUID,
         .unique = true,
         .help = "A universally unique id; generated when not given.",

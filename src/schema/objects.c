@@ -35,6 +35,7 @@ const char file_type_doc[] = "The format of the file behind an object.\n";
 const struct field object_fields[] = {
     {
         .name = "uuid",
+        .web_label = "UUID",
         .type = F_UUID,
         .unique = true,
         .help = "A universally unique id; generated when not given.",

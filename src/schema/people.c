@@ -66,6 +66,7 @@ const char groups_doc[] = "A named group of users, such as an organisation.\n";
 const struct field author_fields[] = {
     {
         .name = "uuid",
+        .web_label = "UUID",
         .type = F_UUID,
         .unique = true,
         .uuid_from = "identifier",

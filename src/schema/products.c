@@ -57,6 +57,7 @@ const struct field data_product_fields[] = {
     },
     {
         .name = "prov_report",
+        .web_label = "PROV report",
         .type = F_HREF,
         .href = "/api/prov-report/%lld/",
         .read_only = true,
@@ -65,6 +66,7 @@ const struct field data_product_fields[] = {
     },
     {
         .name = "ro_crate",
+        .web_label = "RO-Crate",
         .type = F_HREF,
         .href = "/api/ro-crate/data-product/%lld/",
         .read_only = true,

@@ -8,6 +8,7 @@
 const struct field code_run_fields[] = {
     {
         .name = "ro_crate",
+        .web_label = "RO-Crate",
         .type = F_HREF,
         .href = "/api/ro-crate/code-run/%lld/",
         .read_only = true,
@@ -17,6 +18,7 @@ const struct field code_run_fields[] = {
     },
     {
         .name = "uuid",
+        .web_label = "UUID",
         .type = F_UUID,
         .unique = true,
         .help = "A universally unique id; generated when not given.",

@@ -27,7 +27,7 @@ static void answer(struct request *rq, int status, const char *title,
                    const char *message, const char *token)
 {
 	struct html h;
-	html_init(&h, rq->a);
+	page_init(&h, rq);
 	page_begin(&h, title);
 	HTML(&h, "<h1>");
 	html_text(&h, title);
@@ -44,12 +44,15 @@ static void answer(struct request *rq, int status, const char *title,
 		HTML(&h, "\"></p>\n<p>Send it with every write as "
 		         "<code>Authorization: token &lt;token&gt;</code>. "
 		         "It is shown only this once and replaces any token "
-		         "you had; <a href=\"/revoke-token\">revoke it</a> "
-		         "when you no longer need it.</p>\n");
+		         "you had; ");
+		WEB_LINK(&h, "/revoke-token", "revoke it");
+		HTML(&h, " when you no longer need it.</p>\n");
 	}
-	HTML(&h, "<p><a href=\"/api/?format=api\">The browsable API</a> "
-	         "&middot; <a href=\"/docs/accounts.md\">About "
-	         "accounts</a></p>\n");
+	HTML(&h, "<p>");
+	WEB_LINK(&h, "/api/?format=api", "The browsable API");
+	HTML(&h, " &middot; ");
+	WEB_LINK(&h, "/docs/accounts.md", "About accounts");
+	HTML(&h, "</p>\n");
 	page_end(&h);
 	req_header(rq, "Cache-Control", "no-store");
 	req_header(rq, "Referrer-Policy", "no-referrer");

@@ -323,58 +323,31 @@ static const char root_doc[] =
     "`Authorization: token <token>`. Add `?format=json` to any address to "
     "get the plain JSON a program sees.\n";
 
-/* "prov-report" -> "Prov Report" */
-static const char *title_case(struct arena *a, const char *s, size_t n)
-{
-	char *t = arena_strndup(a, s, n);
-	bool start = true;
-	for (char *p = t; *p; p++) {
-		if (*p == '-' || *p == '_') {
-			*p = ' ';
-			start = true;
-		} else if (start) {
-			*p = (char)toupper((unsigned char)*p);
-			start = false;
-		}
-	}
-	return t;
-}
-
 static struct view find_view(struct request *rq)
 {
 	struct view v = {0};
-	const char *p = rq->path;
-	if (strncmp(p, "/api/", 5) || !p[5]) {
+	switch (rq->view) {
+	case VIEW_LIST:
+	case VIEW_DETAIL:
+		v.r = rq->resource;
+		v.id = rq->view == VIEW_LIST || rq->id == ID_NOT_NUMBER
+		           ? 0
+		           : rq->id;
+		v.name =
+		    arena_printf(rq->a, "%s %s", v.r->title,
+		                 rq->view == VIEW_DETAIL ? "Instance" : "List");
+		v.doc = resource_doc(v.r);
+		break;
+	case VIEW_OTHER:
+		if (rq->status >= 400 && rq->status != 403 && rq->status != 405)
+			v.name = status_text(rq->status);
+		else
+			v.name = rq->view_name;
+		break;
+	default:
 		v.name = "Api Root";
 		v.doc = root_doc;
-		return v;
 	}
-	p += 5;
-	size_t n = strcspn(p, "/");
-	v.r = resource_find(p, (int)n);
-	if (v.r) {
-		const char *idp = p + n + (p[n] == '/');
-		size_t il = strcspn(idp, "/");
-		long long id = 0;
-		for (size_t i = 0; i < il && i < 18; i++) {
-			if (!isdigit((unsigned char)idp[i])) {
-				id = 0;
-				break;
-			}
-			id = id * 10 + (idp[i] - '0');
-		}
-		v.id = il ? id : 0;
-		v.name = arena_printf(rq->a, "%s %s", v.r->title,
-		                      il ? "Instance" : "List");
-		v.doc = resource_doc(v.r);
-		return v;
-	}
-	if (rq->status >= 400 && rq->status != 403 && rq->status != 405)
-		v.name = status_text(rq->status);
-	else if (n == 8 && !strncmp(p, "username", 8))
-		v.name = "User";
-	else
-		v.name = title_case(rq->a, p, n);
 	return v;
 }
 
@@ -385,6 +358,7 @@ static const char *with_format(struct request *rq, const char *fmt)
 {
 	struct buf b;
 	buf_init(&b, rq->a);
+	buf_puts(&b, rq->root);
 	url_path_encode(&b, rq->path);
 	query_with(&b, &rq->q, "format", fmt);
 	return b.p;
@@ -397,9 +371,12 @@ static void breadcrumbs(struct html *h, const struct view *v)
 		HTML(h, "<li>Api Root</li></ol>\n");
 		return;
 	}
-	HTML(h, "<li><a href=\"/api/?format=api\">Api Root</a></li>");
+	HTML(h, "<li>");
+	WEB_LINK(h, "/api/?format=api", "Api Root");
+	HTML(h, "</li>");
 	if (v->r && v->id) {
-		HTML(h, "<li><a href=\"/api/");
+		HTML(h, "<li><a href=\"");
+		html_path(h, "/api/");
 		html_text(h, v->r->name);
 		HTML(h, "/?format=api\">");
 		html_text(h, v->r->title);
@@ -532,7 +509,7 @@ static void render_api(struct request *rq)
 {
 	struct view v = find_view(rq);
 	struct html h;
-	html_init(&h, rq->a);
+	page_init(&h, rq);
 	/* the page is about twice the JSON: grow the buffer once */
 	html_reserve(&h, rq->out_len * 5 / 2 + 16384);
 
@@ -553,7 +530,8 @@ static void render_api(struct request *rq)
 	}
 	filters(&h, &v);
 	if (v.r && v.id > 0 && rq->status == 200 && !v.r->auth_read) {
-		HTML(&h, "<p class=\"site\">On the website: <a href=\"/");
+		HTML(&h, "<p class=\"site\">On the website: <a href=\"");
+		html_path(&h, "/");
 		html_text(&h, v.r->name);
 		HTML(&h, "/");
 		html_int(&h, v.id);
@@ -605,7 +583,7 @@ void web_finish(struct request *rq)
 	/* 204 has no body to show, and must not get one */
 	if (rq->status == 204 || !web_wants_html(rq))
 		return;
-	if (!strncmp(rq->path, "/api/", 5))
+	if (rq->view >= VIEW_ROOT && rq->view <= VIEW_OTHER)
 		render_api(rq);
 	else if (rq->status >= 400)
 		web_error_page(rq, rq->status, detail_of(rq));

@@ -106,6 +106,7 @@ static void form_begin(struct html *h, struct request *rq, const char *csrf)
 	HTML(h, "<form class=\"api-form\" method=\"post\" action=\"");
 	struct buf b;
 	buf_init(&b, rq->a);
+	buf_puts(&b, rq->root ? rq->root : "");
 	url_path_encode(&b, rq->path);
 	html_text(h, b.p);
 	HTML(h, "\">\n<input type=\"hidden\" name=\"csrfmiddlewaretoken\" "
@@ -138,7 +139,9 @@ void web_forms(struct html *h, struct request *rq, const struct resource *r,
 	HTML(h, "<section class=\"forms\">\n<h2>Write</h2>\n<p>Signed in as "
 	        "<b>");
 	html_text(h, rq->username ? rq->username : "");
-	HTML(h, "</b> &middot; <a href=\"/logout\">sign out</a></p>\n");
+	HTML(h, "</b> &middot; ");
+	WEB_LINK(h, "/logout", "sign out");
+	HTML(h, "</p>\n");
 	if (post || put) {
 		form_begin(h, rq, csrf);
 		json_area(h, template(rq, r, id));

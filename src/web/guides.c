@@ -80,15 +80,17 @@ void docs_index(struct request *rq)
 	closedir(d);
 	qsort(names, (size_t)n, sizeof *names, str_cmp);
 	struct html h;
-	html_init(&h, rq->a);
+	page_init(&h, rq);
 	page_begin(&h, "Guides");
-	HTML(&h, "<ol class=\"crumbs\"><li><a href=\"/\">Home</a></li>"
-	         "<li>Guides</li></ol>\n<h1>Guides</h1>\n<section "
+	HTML(&h, "<ol class=\"crumbs\"><li>");
+	WEB_LINK(&h, "/", "Home");
+	HTML(&h, "</li><li>Guides</li></ol>\n<h1>Guides</h1>\n<section "
 	         "class=\"card\"><ul class=\"docs\">");
 	for (int i = 0; i < n; i++) {
 		size_t len = 0;
 		const char *text = read_doc(rq, names[i], &len);
-		HTML(&h, "<li><a href=\"/docs/");
+		HTML(&h, "<li><a href=\"");
+		html_path(&h, "/docs/");
 		html_text(&h, names[i]);
 		HTML(&h, "\">");
 		html_text(&h, doc_title(rq, names[i], text, len));
@@ -120,10 +122,13 @@ void doc_page(struct request *rq, const char *name)
 		return;
 	}
 	struct html h;
-	html_init(&h, rq->a);
+	page_init(&h, rq);
 	page_begin(&h, doc_title(rq, file, text, len));
-	HTML(&h, "<ol class=\"crumbs\"><li><a href=\"/\">Home</a></li><li><a "
-	         "href=\"/docs/\">Guides</a></li><li>");
+	HTML(&h, "<ol class=\"crumbs\"><li>");
+	WEB_LINK(&h, "/", "Home");
+	HTML(&h, "</li><li>");
+	WEB_LINK(&h, "/docs/", "Guides");
+	HTML(&h, "</li><li>");
 	html_text(&h, file);
 	HTML(&h, "</li></ol>\n<article class=\"card guide\">");
 	html_markdown(&h, text, len);

@@ -84,26 +84,29 @@ static const struct table home_tables[] = {
 void home(struct request *rq)
 {
 	struct html h;
-	html_init(&h, rq->a);
+	page_init(&h, rq);
 	page_begin(&h, "Home");
 	HTML(&h, "<h1>FAIR Data Registry</h1>\n<p class=\"lead\">The data "
 	         "products, code runs and their provenance recorded by the "
-	         "FAIR Data Pipeline. Programs use the <a "
-	         "href=\"/api/?format=api\">REST API</a>; the <a "
-	         "href=\"/docs/\">guides</a> explain it, and <a "
-	         "href=\"/api/openapi.json\">its OpenAPI document</a> "
-	         "describes it for tools.</p>\n");
+	         "FAIR Data Pipeline. Programs use the ");
+	WEB_LINK(&h, "/api/?format=api", "REST API");
+	HTML(&h, "; the ");
+	WEB_LINK(&h, "/docs/", "guides");
+	HTML(&h, " explain it, and ");
+	WEB_LINK(&h, "/api/openapi.json", "its OpenAPI document");
+	HTML(&h, " describes it for tools.</p>\n");
 	for (size_t i = 0; i < sizeof home_tables / sizeof home_tables[0]; i++)
 		render_table(rq, &h, &home_tables[i]);
 	HTML(&h, "<section class=\"card\"><h2>All records</h2>\n"
 	         "<ul class=\"kinds\">");
-	for (int i = 0; i < n_site; i++) {
-		if (!site[i].plural)
+	for (int i = 0; i < n_resources; i++) {
+		if (!resources[i].plural)
 			continue;
-		HTML(&h, "<li><a href=\"/");
-		html_text(&h, site[i].name);
+		HTML(&h, "<li><a href=\"");
+		html_path(&h, "/");
+		html_text(&h, resources[i].name);
 		HTML(&h, "s/\">");
-		html_text(&h, site[i].plural);
+		html_text(&h, resources[i].plural);
 		HTML(&h, "</a></li>");
 	}
 	HTML(&h, "</ul></section>\n");

@@ -9,6 +9,7 @@
 void html_init(struct html *h, struct arena *a)
 {
 	buf_init(&h->b, a);
+	h->root = "";
 }
 
 void html_reserve(struct html *h, size_t n)
@@ -67,6 +68,12 @@ void html_text(struct html *h, const char *s)
 {
 	if (s)
 		html_textn(h, s, strlen(s));
+}
+
+void html_path(struct html *h, const char *path)
+{
+	html_text(h, h->root);
+	html_text(h, path);
 }
 
 void html_int(struct html *h, long long v)

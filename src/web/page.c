@@ -2,6 +2,12 @@
  * headers that keep a page self-contained, and the error page. */
 #include "web.h"
 
+void page_init(struct html *h, struct request *rq)
+{
+	html_init(h, rq->a);
+	h->root = rq->root ? rq->root : "";
+}
+
 void page_begin(struct html *h, const char *title)
 {
 	HTML(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
@@ -10,25 +16,29 @@ void page_begin(struct html *h, const char *title)
 	        "initial-scale=1\">\n<title>");
 	html_text(h, title);
 	HTML(h, " &middot; FAIR Data Registry</title>\n"
-	        "<link rel=\"stylesheet\" href=\"/static/registry.css\">\n"
-	        "<link rel=\"icon\" href=\"/static/favicon.svg\" "
-	        "type=\"image/svg+xml\">\n</head>\n<body>\n"
-	        "<header class=\"top\"><nav>"
-	        "<a class=\"brand\" href=\"/\">FAIR Data Registry</a>"
-	        "<a href=\"/data_products/\">Data products</a>"
-	        "<a href=\"/code_runs/\">Code runs</a>"
-	        "<a href=\"/issues/\">Issues</a>"
-	        "<a href=\"/docs/\">Guides</a>"
-	        "<a href=\"/api/?format=api\">REST API</a>"
-	        "</nav></header>\n<main>\n");
+	        "<link rel=\"stylesheet\" href=\"");
+	html_path(h, "/static/registry.css");
+	HTML(h, "\">\n<link rel=\"icon\" href=\"");
+	html_path(h, "/static/favicon.svg");
+	HTML(h, "\" type=\"image/svg+xml\">\n</head>\n<body>\n"
+	        "<header class=\"top\"><nav><a class=\"brand\" href=\"");
+	html_path(h, "/");
+	HTML(h, "\">FAIR Data Registry</a>");
+	WEB_LINK(h, "/data_products/", "Data products");
+	WEB_LINK(h, "/code_runs/", "Code runs");
+	WEB_LINK(h, "/issues/", "Issues");
+	WEB_LINK(h, "/docs/", "Guides");
+	WEB_LINK(h, "/api/?format=api", "REST API");
+	HTML(h, "</nav></header>\n<main>\n");
 }
 
 void page_end(struct html *h)
 {
-	HTML(h, "</main>\n<footer>FAIR Data Pipeline data registry &middot; "
-	        "<a href=\"/api/?format=api\">browsable API</a> &middot; "
-	        "<a href=\"/api/?format=json\">JSON</a></footer>\n"
-	        "</body>\n</html>\n");
+	HTML(h, "</main>\n<footer>FAIR Data Pipeline data registry &middot; ");
+	WEB_LINK(h, "/api/?format=api", "browsable API");
+	HTML(h, " &middot; ");
+	WEB_LINK(h, "/api/?format=json", "JSON");
+	HTML(h, "</footer>\n</body>\n</html>\n");
 }
 
 void page_answer(struct request *rq, int status, struct html *h)
@@ -46,7 +56,7 @@ void page_answer(struct request *rq, int status, struct html *h)
 void web_error_page(struct request *rq, int status, const char *message)
 {
 	struct html h;
-	html_init(&h, rq->a);
+	page_init(&h, rq);
 	const char *title = status_text(status);
 	page_begin(&h, title);
 	HTML(&h, "<h1>");
@@ -57,8 +67,9 @@ void web_error_page(struct request *rq, int status, const char *message)
 	html_text(&h, message ? message : "There is no page at this address.");
 	HTML(&h, "</p>\n<p>Requested: <code>");
 	html_text(&h, rq->path);
-	HTML(&h, "</code></p>\n<p><a href=\"/\">Back to the home "
-	         "page</a></p>\n");
+	HTML(&h, "</code></p>\n<p>");
+	WEB_LINK(&h, "/", "Back to the home page");
+	HTML(&h, "</p>\n");
 	page_end(&h);
 	page_answer(rq, status, &h);
 }

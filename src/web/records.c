@@ -31,28 +31,27 @@ static void list_row(struct html *h, PGresult *res, int i)
 
 static const char *const list_args[] = {"q", "page", NULL};
 
-void list_page(struct request *rq, const struct site_res *s)
+void list_page(struct request *rq, const struct resource *r)
 {
-	const struct resource *r = resource_find(s->name, (int)strlen(s->name));
 	static const char *const plain_heads[] = {"#", "Name", "Last updated",
 	                                          NULL};
-	const char *extra_heads[] = {"#", "Name", s->extra_head, "Last updated",
-	                             NULL};
-	char *noun = arena_strdup(rq->a, s->plural);
+	const char *extra_heads[] = {"#", "Name", r->column.head,
+	                             "Last updated", NULL};
+	char *noun = arena_strdup(rq->a, r->plural);
 	noun[0] = (char)(noun[0] - 'A' + 'a');
 	struct table t = {
 	    .id = "",
 	    .noun = noun,
-	    .path = arena_printf(rq->a, "/%ss/", s->name),
+	    .path = arena_printf(rq->a, "/%ss/", r->name),
 	    .page_args = list_args,
-	    .heads = s->extra ? extra_heads : plain_heads,
+	    .heads = r->column.expr ? extra_heads : plain_heads,
 	    .row = list_row,
 	};
-	/* only the site table's own constant texts make up the statement */
+	/* only the resource table's constant texts make up the statement */
 	const char *extra =
-	    s->extra
+	    r->column.expr
 	        ? arena_printf(rq->a, "coalesce(left(%s, " LABEL_MAX "), '')",
-	                       s->extra)
+	                       r->column.expr)
 	        : "NULL";
 	t.sql = arena_printf(
 	    rq->a,
@@ -62,20 +61,23 @@ void list_page(struct request *rq, const struct site_res *s)
 	                          "$1::text "
 	                          "IS NULL OR (%s) ILIKE $1 ORDER BY t.id DESC "
 	                          "LIMIT $2 OFFSET $3",
-	    s->label, extra, s->name, s->name, s->label);
+	    r->label, extra, r->name, r->name, r->label);
 	struct html h;
-	html_init(&h, rq->a);
-	page_begin(&h, s->plural);
-	HTML(&h, "<ol class=\"crumbs\"><li><a href=\"/\">Home</a></li><li>");
-	html_text(&h, s->plural);
+	page_init(&h, rq);
+	page_begin(&h, r->plural);
+	HTML(&h, "<ol class=\"crumbs\"><li>");
+	WEB_LINK(&h, "/", "Home");
+	HTML(&h, "</li><li>");
+	html_text(&h, r->plural);
 	HTML(&h, "</li></ol>\n<h1>");
-	html_text(&h, s->plural);
-	HTML(&h, "</h1>\n<p class=\"links\"><a href=\"/api/");
-	html_text(&h, s->name);
+	html_text(&h, r->plural);
+	HTML(&h, "</h1>\n<p class=\"links\"><a href=\"");
+	html_path(&h, "/api/");
+	html_text(&h, r->name);
 	HTML(&h, "/?format=api\">In the browsable API</a></p>\n");
-	if (r) {
+	{
 		HTML(&h, "<details class=\"doc\"><summary>About ");
-		html_text(&h, s->plural);
+		html_text(&h, r->plural);
 		HTML(&h, "</summary>");
 		const char *doc = resource_doc(r);
 		html_markdown(&h, doc, strlen(doc));
@@ -98,14 +100,19 @@ struct ref {
 struct refs {
 	struct ref *v;
 	int n, cap;
+	const char *root; /* the site's mount path, which hyperlinks carry */
 };
 
-/* "http://host/api/<resource>/<id>/[?...]" -> resource index and id */
-static bool api_ref(const char *url, int *res, long long *id)
+/* "http://host<root>/api/<resource>/<id>/[?...]" -> resource index and id */
+static bool api_ref(const struct refs *rs, const char *url, int *res,
+                    long long *id)
 {
 	const char *p = strstr(url, "://");
-	if (!p || !(p = strchr(p + 3, '/')) || strncmp(p, "/api/", 5))
+	size_t rl = strlen(rs->root);
+	if (!p || !(p = strchr(p + 3, '/')) || strncmp(p, rs->root, rl) ||
+	    strncmp(p + rl, "/api/", 5))
 		return false;
+	p += rl;
 	p += 5;
 	size_t n = strcspn(p, "/");
 	const struct resource *r = resource_find(p, (int)n);
@@ -147,7 +154,7 @@ static void collect(struct arena *a, struct refs *rs, struct json_object *v)
 	int res;
 	long long id;
 	if (json_object_is_type(v, json_type_string)) {
-		if (api_ref(json_object_get_string(v), &res, &id))
+		if (api_ref(rs, json_object_get_string(v), &res, &id))
 			refs_add(a, rs, res, id);
 	} else if (json_object_is_type(v, json_type_array)) {
 		size_t n = json_object_array_length(v);
@@ -177,13 +184,12 @@ static void label_refs(struct request *rq, struct refs *rs)
 			           rs->v[j].id);
 		buf_putc(&ids, '}');
 		const struct resource *r = &resources[rs->v[i].res];
-		const struct site_res *s = site_find(r->name, strlen(r->name));
-		if (s) {
+		if (r->label) {
 			const char *sql = arena_printf(
 			    rq->a,
 			    "SELECT t.id, left(coalesce(%s, ''), " LABEL_MAX
 			    ") FROM \"%s\" t WHERE t.id = ANY($1::bigint[])",
-			    s->label, r->name);
+			    r->label, r->name);
 			const char *p = ids.p;
 			PGresult *res = db_query(rq->db, sql, 1, &p);
 			if (PQresultStatus(res) == PGRES_TUPLES_OK) {
@@ -219,16 +225,16 @@ static void show_ref(struct html *h, const struct refs *rs, int res,
 {
 	const struct resource *r = &resources[res];
 	const struct ref *f = ref_find(rs, res, id);
-	const struct site_res *s = site_find(r->name, strlen(r->name));
 	const char *text = f && f->label && *f->label
 	                       ? f->label
 	                       : arena_printf(h->b.a, "%s %lld", r->title, id);
-	if (!s || !s->plural) {
+	if (!r->plural) {
 		/* users and groups have no pages: their name is enough */
 		html_text(h, text);
 		return;
 	}
-	HTML(h, "<a href=\"/");
+	HTML(h, "<a href=\"");
+	html_path(h, "/");
 	html_text(h, r->name);
 	HTML(h, "/");
 	html_int(h, id);
@@ -254,7 +260,7 @@ static void show_value(struct html *h, const struct refs *rs,
 		break;
 	case json_type_string: {
 		const char *s = json_object_get_string(v);
-		if (api_ref(s, &res, &id))
+		if (api_ref(rs, s, &res, &id))
 			show_ref(h, rs, res, id);
 		else if (strstr(s, "://") && html_url_ok(s))
 			html_link(h, s, s);
@@ -296,15 +302,9 @@ static void show_value(struct html *h, const struct refs *rs,
 static const char *field_label(struct arena *a, const struct resource *r,
                                const char *key)
 {
-	static const char *const names[][2] = {
-	    {"uuid", "UUID"},
-	    {"ro_crate", "RO-Crate"},
-	    {"prov_report", "PROV report"},
-	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (!strcmp(key, names[i][0]))
-			return names[i][1];
 	const struct field *f = field_find(r, key);
+	if (f && f->web_label)
+		return f->web_label;
 	if (f && f->label)
 		return f->label;
 	char *s = arena_strdup(a, key);
@@ -332,48 +332,62 @@ static const char *ref_label(const struct refs *rs, struct json_object *o,
 	const char *url = str_of(o, key);
 	int res;
 	long long id;
-	if (!url || !api_ref(url, &res, &id))
+	if (!url || !api_ref(rs, url, &res, &id))
 		return NULL;
 	const struct ref *f = ref_find(rs, res, id);
 	return f ? f->label : NULL;
 }
 
-/* Ways to the files and the provenance of data products and external
- * objects, which the API only reaches through other endpoints. */
+/* The value of a field as the alias of the record's file needs it: text
+ * as it is, a link as the label of the record it points at. */
+static const char *part_of(const struct resource *r, const struct refs *rs,
+                           struct json_object *o, const char *key)
+{
+	const struct field *f = field_find(r, key);
+	return f && f->type == F_LINK ? ref_label(rs, o, key) : str_of(o, key);
+}
+
+/* Ways to the file and the provenance of a record, which the API only
+ * reaches through other endpoints (the resource's .file, .prov_links). */
 static void record_extras(struct html *h, const struct resource *r,
                           long long id, const struct refs *rs,
                           struct json_object *o)
 {
-	if (!strcmp(r->name, "data_product")) {
-		const char *ns = ref_label(rs, o, "namespace");
-		const char *name = str_of(o, "name"),
-		           *version = str_of(o, "version");
+	const char *a = NULL, *b = NULL, *c = NULL;
+	if (r->file.text) {
+		a = part_of(r, rs, o, r->file.parts[0]);
+		b = part_of(r, rs, o, r->file.parts[1]);
+		c = part_of(r, rs, o, r->file.parts[2]);
+	}
+	bool file = a && b && c;
+	if (r->prov_links) {
 		HTML(h, "<section class=\"card\"><h2>File and "
 		        "provenance</h2><ul class=\"values\">");
-		if (ns && name && version) {
+		if (file) {
 			HTML(h, "<li><a class=\"file\" href=\"");
-			alias_href(h, "data_product", ns, name, version);
-			HTML(h, "\">The product&#39;s file</a></li>");
+			alias_href(h, r->name, a, b, c);
+			HTML(h, "\">");
+			html_text(h, r->file.text);
+			HTML(h, "</a></li>");
 		}
-		HTML(h, "<li><a href=\"/api/prov-report/");
+		HTML(h, "<li><a href=\"");
+		html_path(h, "/api/prov-report/");
 		html_int(h, id);
-		HTML(h, "/\">PROV report</a> (JSON)</li>"
-		        "<li><a href=\"/api/prov-report/");
+		HTML(h, "/\">PROV report</a> (JSON)</li><li><a href=\"");
+		html_path(h, "/api/prov-report/");
 		html_int(h, id);
 		HTML(h, "/?format=svg\">Provenance picture</a> (SVG)</li>"
-		        "<li><a href=\"/api/ro-crate/data-product/");
+		        "<li><a href=\"");
+		html_path(h, "/api/ro-crate/data-product/");
 		html_int(h, id);
 		HTML(h, "/\">RO-Crate</a></li></ul></section>\n");
-	} else if (!strcmp(r->name, "external_object")) {
-		const char *alt = str_of(o, "alternate_identifier"),
-		           *title = str_of(o, "title"),
-		           *version = str_of(o, "version");
-		if (alt && title && version) {
-			HTML(h, "<section class=\"card\"><h2>File</h2><p><a "
-			        "class=\"file\" href=\"");
-			alias_href(h, "external_object", alt, title, version);
-			HTML(h, "\">The object&#39;s file</a></p></section>\n");
-		}
+	} else if (file) {
+		HTML(h, "<section class=\"card\"><h2>File</h2><p><a "
+		        "class=\"file\" href=\"");
+		alias_href(h, r->name, a, b, c);
+		HTML(h, "\">");
+		html_text(h, r->file.text);
+		HTML(h, "</a></p></section>\n");
 	}
 }
 
@@ -389,9 +403,8 @@ static const char *shorten(struct arena *a, const char *s, size_t max)
 	return arena_printf(a, "%.*s\u2026", (int)max, s);
 }
 
-void record_page(struct request *rq, const struct site_res *s, long long id)
+void record_page(struct request *rq, const struct resource *r, long long id)
 {
-	const struct resource *r = resource_find(s->name, (int)strlen(s->name));
 	struct json_object *o = fetch_record(rq, r, id);
 	if (!o) {
 		if (rq->status == 404)
@@ -405,7 +418,7 @@ void record_page(struct request *rq, const struct site_res *s, long long id)
 			               "again.");
 		return;
 	}
-	struct refs rs = {0};
+	struct refs rs = {.root = rq->root};
 	refs_add(rq->a, &rs, (int)(r - resources), id);
 	json_object_object_foreach(o, k0, v0)
 	{
@@ -419,13 +432,15 @@ void record_page(struct request *rq, const struct site_res *s, long long id)
 	                       : arena_printf(rq->a, "%s %lld", r->title, id);
 
 	struct html h;
-	html_init(&h, rq->a);
+	page_init(&h, rq);
 	page_begin(&h, arena_printf(rq->a, "%s: %s", r->title, name));
-	HTML(&h, "<ol class=\"crumbs\"><li><a href=\"/\">Home</a></li><li><a "
-	         "href=\"/");
+	HTML(&h, "<ol class=\"crumbs\"><li>");
+	WEB_LINK(&h, "/", "Home");
+	HTML(&h, "</li><li><a href=\"");
+	html_path(&h, "/");
 	html_text(&h, r->name);
 	HTML(&h, "s/\">");
-	html_text(&h, s->plural);
+	html_text(&h, r->plural);
 	HTML(&h, "</a></li><li>");
 	html_text(&h, r->title);
 	HTML(&h, " ");
@@ -434,12 +449,14 @@ void record_page(struct request *rq, const struct site_res *s, long long id)
 	html_text(&h, r->title);
 	HTML(&h, "</span> ");
 	html_text(&h, name);
-	HTML(&h, "</h1>\n<p class=\"links\"><a href=\"/api/");
+	HTML(&h, "</h1>\n<p class=\"links\"><a href=\"");
+	html_path(&h, "/api/");
 	html_text(&h, r->name);
 	HTML(&h, "/");
 	html_int(&h, id);
 	HTML(&h, "/?format=api\">In the browsable API</a> &middot; <a "
-	         "href=\"/api/");
+	         "href=\"");
+	html_path(&h, "/api/");
 	html_text(&h, r->name);
 	HTML(&h, "/");
 	html_int(&h, id);

@@ -62,6 +62,7 @@ static const char *table_url(struct request *rq, const struct table *t,
 {
 	struct buf b;
 	buf_init(&b, rq->a);
+	buf_puts(&b, rq->root);
 	buf_puts(&b, t->path);
 	const char *own = arg_name(rq, t, "page");
 	char sep = '?';
@@ -89,7 +90,7 @@ static void search_form(struct request *rq, struct html *h,
 {
 	const char *qname = arg_name(rq, t, "q");
 	HTML(h, "<form class=\"search\" method=\"get\" action=\"");
-	html_text(h, t->path);
+	html_path(h, t->path);
 	if (*t->id) {
 		HTML(h, "#");
 		html_text(h, t->id);
@@ -217,7 +218,8 @@ void cell_text(struct html *h, const char *s)
 void cell_record(struct html *h, const char *resource, const char *id,
                  const char *text)
 {
-	HTML(h, "<td><a href=\"/");
+	HTML(h, "<td><a href=\"");
+	html_path(h, "/");
 	html_text(h, resource);
 	HTML(h, "/");
 	html_text(h, id);
@@ -242,7 +244,7 @@ void alias_href(struct html *h, const char *kind, const char *a, const char *b,
 {
 	struct buf u;
 	buf_init(&u, h->b.a);
-	buf_printf(&u, "/%s/", kind);
+	buf_printf(&u, "%s/%s/", h->root, kind);
 	url_path_encode(&u, a);
 	buf_putc(&u, ':');
 	url_path_encode(&u, b);

@@ -3,6 +3,7 @@
  * an answer, which must end on any input and never let markup through. */
 #include "html.h"
 #include "request.h"
+#include "router.h"
 #include "web.h"
 
 #include <stdint.h>
@@ -23,6 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&rq.headers, &a);
 	rq.method = "GET";
 	rq.path = "/api/code_run/";
+	rq.root = "";
+	route_find(&rq);
 	rq.raw_query = "format=api";
 	rq.format = "api";
 	rq.ctype = "application/json";

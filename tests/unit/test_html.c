@@ -5,6 +5,7 @@
 
 #include "html.h"
 #include "request.h"
+#include "router.h"
 #include "web.h"
 
 static const char *markdown(struct arena *a, const char *md)
@@ -147,6 +148,8 @@ static struct request answer(struct arena *a, const char *json)
 	rq.method = "GET";
 	rq.base = "http://h";
 	rq.path = "/api/code_run/";
+	rq.root = "";
+	route_find(&rq);
 	rq.raw_query = "format=api";
 	rq.format = "api";
 	rq.ctype = "application/json";
@@ -211,6 +214,7 @@ static void test_browsable(struct arena *a)
 	rq = answer(a, "{\"detail\":\"Not <found>.\"}");
 	rq.status = 404;
 	rq.path = "/nope";
+	route_find(&rq);
 	web_finish(&rq);
 	CHECK(strstr(rq.out, "<h1>404 Not Found</h1>"));
 	CHECK(strstr(rq.out, "Not &lt;found&gt;."));
