@@ -44,7 +44,7 @@ PACKAGES = gcc make pkg-config libfcgi-dev libpq-dev libjson-c-dev uuid-dev \
            libgraphviz-dev libzip-dev python3-prov python3-rdflib \
            chromium python3-websocket wrk postgresql-contrib procps \
            python3-jsonschema nodejs libcurl4-openssl-dev apache2 \
-           apache2-utils
+           apache2-utils pgbouncer prometheus
 # npm comes with some builds of nodejs (NodeSource's); Debian's is its own
 # package, installed only when no npm is there.
 PACKAGES_CMD = npm
@@ -54,9 +54,13 @@ TEST_VAR  = var/test
 TEST_PORT = 8100
 # `make test TESTS=tests/http/test_web.py` runs a part of the suite.
 TESTS     = tests/
+# The HTTP suite runs a second time with PgBouncer (transaction pooling,
+# fewer server connections than workers) between the workers and
+# PostgreSQL; only with the whole suite, unless named.
+PGBOUNCER_TESTS = $(if $(filter tests/ tests,$(TESTS)),tests/http/,)
 PYTHON    = /usr/bin/python3
 
-.PHONY: all run stop test bench clean deps unit fuzz fuzz-build example-data install-fair
+.PHONY: all run stop test test-pass bench clean deps unit fuzz fuzz-build example-data install-fair
 # Keep the unit tests' objects, which make would see as intermediate.
 .SECONDARY:
 
@@ -157,17 +161,27 @@ install-fair: deps
 test: deps
 	@$(MAKE) --no-print-directory $(ASAN_BIN) unit fuzz-build
 	@REGISTRY_BIN=$(CURDIR)/$(ASAN_BIN) tests/clients/run_clients.sh
+	@$(MAKE) --no-print-directory test-pass PASS_TESTS="$(TESTS)"
+	@if [ -n "$(PGBOUNCER_TESTS)" ]; then \
+		echo "== the HTTP suite again, through PgBouncer (transaction pooling, 2 server connections, 6 workers)"; \
+		$(MAKE) --no-print-directory test-pass PASS_TESTS="$(PGBOUNCER_TESTS)" \
+			PASS_ENV="STACK_PGBOUNCER=2 REGISTRY_WORKERS=6"; \
+	fi
+
+# One pass of pytest against a fresh test instance (PASS_ENV: how the
+# stack is brought up).
+test-pass:
 	@src/stack.sh down $(TEST_VAR) >/dev/null 2>&1 || true
 	@rm -rf $(TEST_VAR)
 	@trap 'src/stack.sh down $(TEST_VAR) >/dev/null 2>&1' EXIT INT TERM; \
-	STACK_FAST=1 src/stack.sh up $(TEST_VAR) $(TEST_PORT) $(ASAN_BIN) || exit 1; \
+	env STACK_FAST=1 $(PASS_ENV) src/stack.sh up $(TEST_VAR) $(TEST_PORT) $(ASAN_BIN) || exit 1; \
 	REGISTRY_URL=http://127.0.0.1:$(TEST_PORT) \
 	REGISTRY_TEST_PORT=$(TEST_PORT) \
 	REGISTRY_TOKEN=$$(cat $(TEST_VAR)/token) \
 	REGISTRY_VAR=$(CURDIR)/$(TEST_VAR) \
 	REGISTRY_BIN=$(CURDIR)/$(ASAN_BIN) \
 	REGISTRY_ROOT=$(CURDIR) \
-	$(PYTHON) -m pytest -q -p no:cacheprovider $(TESTS); \
+	$(PYTHON) -m pytest -q -p no:cacheprovider $(PASS_TESTS); \
 	rc=$$?; src/stack.sh down $(TEST_VAR) >/dev/null 2>&1; trap - EXIT; \
 	exit $$rc
 

@@ -18,6 +18,14 @@ struct db {
 	struct db_stmt *stmts;
 	int nstmts, cap;
 	int next_id;
+	bool unnamed;   /* no named statements (PgBouncer, transaction mode) */
+	bool down;      /* the last attempt to connect failed */
+	bool lost;      /* a statement failed for want of the server */
+	bool connected; /* has been connected once */
+	/* A COMMIT (or a write outside a transaction) was sent and its answer
+	 * lost with the connection: the request must not be run again. */
+	bool in_doubt;
+	char xid[24]; /* the write transaction's id, "" outside one */
 };
 
 void db_init(struct db *d, const char *url);
@@ -34,5 +42,16 @@ bool db_cmd(struct db *d, const char *sql);
 
 /* True if the result failed because the connection is gone. */
 bool db_lost(struct db *d);
+
+/* After a lost COMMIT, once connected again: true when the server says
+ * that transaction was rolled back (the request may run again). */
+bool db_doubt_resolved(struct db *d);
+
+/* Reconnects every 100 ms until the database answers or the monotonic
+ * clock passes deadline_ms; false when it did not come back in time. */
+bool db_wait_ready(struct db *d, long long deadline_ms);
+/* now + the db_wait setting, and whether such a deadline has passed */
+long long db_deadline(void);
+bool db_past(long long deadline_ms);
 
 #endif

@@ -45,6 +45,7 @@ struct request {
 	 * "/fair"): every root-relative link a page writes starts with it. */
 	const char *root;
 	const char *authz;
+	const char *remote_addr; /* the client's address, from the front */
 	const char *content_type;
 	const char *accept;
 	const char *body;

@@ -10,12 +10,18 @@
 /* The effective settings, filled in once by settings_load() before anything
  * else runs and read-only afterwards (workers inherit them over fork). */
 struct settings {
-	const char *database; /* libpq URI, "service=NAME", or "" (PG*) */
-	const char *listen;   /* the pool's unix socket */
-	const char *pidfile;  /* "" = none */
-	int workers;          /* 0 = two per core */
-	const char *data_dir; /* the object store; "" = none */
-	const char *docs_dir; /* the guides the website renders */
+	const char *database;   /* libpq URI, "service=NAME", or "" (PG*) */
+	const char *listen;     /* the pool's unix socket, or HOST:PORT */
+	const char *allow_from; /* front servers, TCP listener */
+	int db_wait;            /* seconds to wait for the database */
+	const char *prepared_statements; /* "named" or "unnamed" */
+	const char *replica;             /* conninfo, "" = none */
+	int replica_max_lag;             /* seconds */
+	const char *metrics_allow;       /* who may read /metrics */
+	const char *pidfile;             /* "" = none */
+	int workers;                     /* 0 = two per core */
+	const char *data_dir;            /* the object store; "" = none */
+	const char *docs_dir;            /* the guides the website renders */
 	const char *migrations_dir;
 	int upload_ttl;     /* seconds an upload URL stays good */
 	long long body_max; /* largest request body read, bytes */

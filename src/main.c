@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "example.h"
 #include "import.h"
+#include "metrics.h"
 #include "migrate.h"
 #include "pool.h"
 #include "settings.h"
@@ -87,6 +88,19 @@ static int cmd_example_data(PGconn *c, int argc, char **argv)
 	return example_data_load(c);
 }
 
+/* For scripts and systemd: 0 when the database answers, as
+ * /health/ready does. */
+static int cmd_ready(PGconn *c, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	PGresult *r = PQexec(c, "SELECT 1");
+	int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+	PQclear(r);
+	puts(ok ? "ready" : "not ready");
+	return ok ? 0 : 1;
+}
+
 static int cmd_data_root(PGconn *c, int argc, char **argv)
 {
 	(void)argc;
@@ -120,6 +134,8 @@ static const struct command {
      "                         bring a whole registry in (docs/migrating.md)"},
     {"export", 1, export_command,
      "export DIR [--base URL] write the registry as JSON lines"},
+    {"ready", 0, cmd_ready,
+     "ready                  exit 0 if the database answers, else 1"},
     {"data-root", 1, cmd_data_root,
      "data-root URL          register URL as the object store's root"},
     {NULL, 0, NULL, NULL},
@@ -153,6 +169,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		pool_worker_signals();
+		metrics_worker(-1);
 		worker_main(0);
 		return 0;
 	}
@@ -177,8 +194,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		PGconn *conn = cli_connect();
-		if (!conn)
+		if (!conn) {
+			if (c->fn == cmd_ready)
+				puts("not ready");
 			return 1;
+		}
 		int rc = c->fn(conn, argc, argv);
 		PQfinish(conn);
 		return rc ? 1 : 0;

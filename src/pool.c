@@ -9,10 +9,12 @@
 #define _GNU_SOURCE
 
 #include "pool.h"
+#include "metrics.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netdb.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -287,6 +289,56 @@ static int open_socket(const char *path)
 	return fd;
 }
 
+/* "HOST:PORT" (or "[V6]:PORT"): a TCP listener, for front servers on
+ * other hosts. A path never has this shape: it has a '/' or no ':'. */
+bool pool_is_tcp(const char *listen)
+{
+	const char *colon = strrchr(listen, ':');
+	return colon && colon[1] && !strchr(listen, '/') &&
+	       strspn(colon + 1, "0123456789") == strlen(colon + 1);
+}
+
+static int open_tcp(const char *spec)
+{
+	char host[256];
+	const char *colon = strrchr(spec, ':');
+	size_t hn = (size_t)(colon - spec);
+	if (hn >= sizeof host) {
+		logmsg("listen address too long: %s", spec);
+		return -1;
+	}
+	memcpy(host, spec, hn);
+	host[hn] = 0;
+	char *h = host;
+	if (*h == '[' && hn > 1 && h[hn - 1] == ']') {
+		h[hn - 1] = 0;
+		h++;
+	}
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+	                         .ai_socktype = SOCK_STREAM,
+	                         .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+	struct addrinfo *ai;
+	int err = getaddrinfo(*h ? h : NULL, colon + 1, &hints, &ai);
+	if (err) {
+		logmsg("listen %s: %s", spec, gai_strerror(err));
+		return -1;
+	}
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 ||
+	    listen(fd, LISTEN_BACKLOG) < 0) {
+		/* an address in use is another server's: say so, and stop */
+		logmsg("listen %s: %s", spec, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	return fd;
+}
+
 static int write_pidfile(const char *path)
 {
 	FILE *f = fopen(path, "we");
@@ -316,7 +368,7 @@ static int worker_count(const struct pool_opts *o)
 
 /* ---- workers ----------------------------------------------------------- */
 
-static _Noreturn void run_worker(const sigset_t *mask)
+static _Noreturn void run_worker(const sigset_t *mask, int slot)
 {
 	close(P.sigpipe[0]);
 	close(P.sigpipe[1]);
@@ -330,6 +382,7 @@ static _Noreturn void run_worker(const sigset_t *mask)
 	if (getppid() != P.master)
 		_exit(0); /* the master died before prctl took effect */
 	sigprocmask(SIG_SETMASK, mask, NULL);
+	metrics_worker(slot);
 	P.fn(P.listen_fd);
 	_exit(0);
 }
@@ -342,12 +395,14 @@ static void spawn(struct slot *s)
 	/* Signals stay blocked across fork() until the child has replaced
 	 * the master's handlers: a SIGTERM meant for a new worker must not
 	 * run on_master_signal there and shut the master down. */
+	int slot = metrics_slot_claim();
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
 	pid = fork();
 	if (pid == 0)
-		run_worker(&old);
+		run_worker(&old, slot);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	metrics_slot_set(slot, pid > 0 ? pid : 0);
 
 	if (pid < 0) {
 		logmsg("fork: %s; retrying in %d ms", strerror(errno),
@@ -406,6 +461,7 @@ static void worker_exited(pid_t pid, int status, long long now)
 	int i;
 
 	describe_status(status, how, sizeof how);
+	metrics_slot_release(pid);
 	for (i = 0; i < P.nslots; i++) {
 		struct slot *s = &P.slots[i];
 		long long delay;
@@ -584,13 +640,17 @@ int pool_main(const struct pool_opts *o, pool_worker_fn fn)
 	}
 	if (master_signals_install() < 0)
 		goto out;
-	P.listen_fd = open_socket(o->socket_path);
+	bool tcp = pool_is_tcp(o->socket_path);
+	P.listen_fd =
+	    tcp ? open_tcp(o->socket_path) : open_socket(o->socket_path);
 	if (P.listen_fd < 0)
 		goto out;
 	if (o->pidfile != NULL && write_pidfile(o->pidfile) < 0) {
-		unlink(o->socket_path);
+		if (!tcp)
+			unlink(o->socket_path);
 		goto out;
 	}
+	metrics_init(P.nslots);
 	logmsg("listening on %s with %d workers", o->socket_path, P.nslots);
 
 	for (i = 0; i < P.nslots; i++)
@@ -606,7 +666,8 @@ int pool_main(const struct pool_opts *o, pool_worker_fn fn)
 		run_timers(now_ms());
 	}
 
-	unlink(o->socket_path);
+	if (!tcp)
+		unlink(o->socket_path);
 	if (o->pidfile != NULL)
 		unlink(o->pidfile);
 	logmsg("stopped");

@@ -67,7 +67,36 @@ static const struct setting table[] = {
      "keep passwords in ~/.pgpass or a service file"},
     {"listen", "REGISTRY_LISTEN", "--socket", T_STR, AT(listen),
      "var/run/registry.sock", 0, 0, S_NONE,
-     "the unix socket `registry serve` binds for the front server"},
+     "where `registry serve` takes FastCGI connections from the front "
+     "server: a unix socket's path, or HOST:PORT for TCP (front servers on "
+     "other hosts; see allow_from)"},
+    {"allow_from", "REGISTRY_ALLOW_FROM", NULL, T_STR, AT(allow_from),
+     "127.0.0.1 ::1", 0, 0, S_NONE,
+     "on a TCP listener, the front servers' addresses (IPv4 or IPv6, each "
+     "optionally /PREFIX) separated by spaces or commas; a connection from "
+     "any other address is closed before it is read"},
+    {"db_wait", "REGISTRY_DB_WAIT", NULL, T_INT, AT(db_wait), "5", 0, 300,
+     S_NONE,
+     "seconds a request waits for a database that went away (a restart, a "
+     "failover) before it is answered 503; a read, or a write that never "
+     "reached COMMIT, is then run again"},
+    {"prepared_statements", "REGISTRY_PREPARED_STATEMENTS", NULL, T_STR,
+     AT(prepared_statements), "named", 0, 0, S_NONE,
+     "named: each statement is prepared once per connection and reused; "
+     "unnamed: planned on every run, for PgBouncer in transaction pooling "
+     "mode before 1.21, which cannot keep named statements"},
+    {"replica", "REGISTRY_REPLICA", NULL, T_STR, AT(replica), "", 0, 0,
+     S_CONNINFO,
+     "a streaming replica of the database (libpq URI or key=value): GET "
+     "and HEAD are answered from it; empty for none"},
+    {"replica_max_lag", "REGISTRY_REPLICA_MAX_LAG", NULL, T_INT,
+     AT(replica_max_lag), "5", 0, 3600, S_NONE,
+     "seconds the replica may lag behind the primary before reads go to "
+     "the primary"},
+    {"metrics_allow", "REGISTRY_METRICS_ALLOW", NULL, T_STR, AT(metrics_allow),
+     "127.0.0.1 ::1", 0, 0, S_NONE,
+     "client addresses (as for allow_from) that may read /metrics; empty "
+     "for nobody"},
     {"pidfile", "REGISTRY_PIDFILE", NULL, T_STR, AT(pidfile), "", 0, 0, S_NONE,
      "where `registry serve` writes its pid; empty for nowhere"},
     {"workers", "REGISTRY_WORKERS", NULL, T_INT, AT(workers), "0", 0, 4096,

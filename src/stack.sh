@@ -7,6 +7,10 @@
 #   src/stack.sh up   VAR PORT [BINARY]   start (or restart) everything
 #   src/stack.sh down VAR                 stop everything started from VAR
 #   src/stack.sh db-stop|db-start VAR     stop or start only its PostgreSQL
+#   src/stack.sh db-restart VAR           pg_ctl restart -m fast
+#   src/stack.sh pgbouncer VAR N          start PgBouncer (N server
+#                                         connections) beside a running
+#                                         stack; pgbouncer-stop VAR stops it
 #
 # Environment: STACK_FAST=1 runs PostgreSQL without fsync (test instances);
 # STACK_ADDRESS=ADDR makes nginx listen on ADDR instead of 127.0.0.1 (the
@@ -15,7 +19,10 @@
 # VAR/data); REGISTRY_REMOTE=1 makes a registry for others, which serves no
 # file:// data from its own disk and registers its object store's root at
 # REGISTRY_PUBLIC_URL/data/ (default http://ADDRESS:PORT/data/);
-# REGISTRY_UPLOAD_TTL=SECONDS is how long upload URLs last (3600).
+# REGISTRY_UPLOAD_TTL=SECONDS is how long upload URLs last (3600);
+# STACK_PGBOUNCER=N puts PgBouncer (transaction pooling, N server
+# connections, its own unix socket) between the workers and PostgreSQL
+# (docs/scaling.md).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -102,6 +109,8 @@ set_paths() {
 	NGINX_DIR=$VAR/nginx
 	NGINX_CONF=$NGINX_DIR/nginx.conf
 	NGINX_PID=$RUN/nginx.pid
+	PGB_DIR=$VAR/pgbouncer
+	PGB_PORT=6432
 }
 
 # The postgres user needs to reach VAR through every parent directory;
@@ -174,6 +183,56 @@ pg_up() {
 	fi
 }
 
+# PgBouncer in transaction pooling mode on a unix socket of its own (no
+# TCP), trusting the local user as the cluster does. It refuses to run as
+# root, so it runs as the cluster's owner.
+pgbouncer_up() {
+	local pool=$1
+	pgbouncer_down >/dev/null
+	[ -x /usr/sbin/pgbouncer ] || die "pgbouncer is missing (make deps installs it)"
+	install -d -m 755 -o "$PG_OWNER" "$PGB_DIR"
+	echo '"registry" ""' >"$PGB_DIR/userlist.txt"
+	cat >"$PGB_DIR/pgbouncer.ini" <<EOF
+; written by src/stack.sh
+[databases]
+$PGDB = host=$RUN port=$PGPORT_NUM dbname=$PGDB user=$PGUSER_NAME
+
+[pgbouncer]
+listen_addr =
+listen_port = $PGB_PORT
+unix_socket_dir = $PGB_DIR
+auth_type = trust
+auth_file = $PGB_DIR/userlist.txt
+pool_mode = transaction
+; after a failed login (a restarting server) try again soon: the
+; default 15 s would outlast the registry's db_wait
+server_login_retry = 1
+default_pool_size = $pool
+max_client_conn = 500
+logfile = $LOG/pgbouncer.log
+pidfile = $PGB_DIR/pgbouncer.pid
+EOF
+	touch "$LOG/pgbouncer.log"
+	chown "$PG_OWNER" "$PGB_DIR/userlist.txt" "$PGB_DIR/pgbouncer.ini" "$LOG/pgbouncer.log"
+	as_pg /usr/sbin/pgbouncer -d -q "$PGB_DIR/pgbouncer.ini" ||
+		die "pgbouncer did not start (log: $LOG/pgbouncer.log)"
+	for _ in $(seq 50); do
+		[ -S "$PGB_DIR/.s.PGSQL.$PGB_PORT" ] && break
+		sleep 0.1
+	done
+	[ -S "$PGB_DIR/.s.PGSQL.$PGB_PORT" ] || die "pgbouncer did not open its socket (log: $LOG/pgbouncer.log)"
+	echo "pgbouncer started (transaction pooling, $pool server connections)"
+}
+
+pgbouncer_down() {
+	local pid
+	if pid=$(live_pid "$PGB_DIR/pgbouncer.pid" pgbouncer); then
+		kill -INT "$pid" 2>/dev/null || true
+		wait_gone "$pid" 50 || kill -KILL "$pid" 2>/dev/null || true
+		echo "pgbouncer stopped"
+	fi
+}
+
 registry_down() {
 	local pid
 	if pid=$(live_pid "$REG_PID" serve); then
@@ -223,7 +282,8 @@ nginx_up() {
 	[ "$procs" -ge 1 ] || procs=1
 	sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$port|g" \
 		-e "s|@ADDRESS@|$LISTEN_HOST|g" -e "s|@PROCESSES@|$procs|g" \
-		-e "s|@SOCKET@|$SOCKET|g" -e "s|@USER@|$user|g" \
+		-e "s|@UPSTREAM@|server unix:$SOCKET;|g" -e "s|@KEEP_CONN@|off|g" \
+		-e "s|@USER@|$user|g" \
 		-e "s|@DATA@|$DATA_DIR|g" \
 		"$ROOT/nginx/registry.conf.in" >"$NGINX_CONF.new"
 	# An unprivileged nginx cannot switch users; drop the line instead of
@@ -346,6 +406,11 @@ EOF
 	chmod 600 "$VAR/token"
 	token=$(tr -d '[:space:]' <"$VAR/token")
 
+	if [ -n "${STACK_PGBOUNCER:-}" ]; then
+		pgbouncer_up "$STACK_PGBOUNCER"
+		export REGISTRY_DATABASE_URL="host=$PGB_DIR port=$PGB_PORT dbname=$PGDB user=$PGUSER_NAME"
+		export REGISTRY_PREPARED_STATEMENTS=unnamed
+	fi
 	registry_up "$bin"
 	nginx_up "$port"
 	wait_http "http://$URL_HOST:$port/api/"
@@ -361,6 +426,7 @@ cmd_down() {
 	set_paths "$1"
 	nginx_down
 	registry_down
+	pgbouncer_down
 	pg_down
 	echo "Nothing is running from $VAR any more."
 }
@@ -374,13 +440,32 @@ down)
 	shift
 	cmd_down "$@"
 	;;
-db-stop | db-start)
+db-stop | db-start | db-restart)
 	# only the database, to see the workers ride out an outage
 	[ -d "${2:-}" ] || usage
 	set_paths "$2"
 	PG_OWNER=$(id -un)
 	[ "$(id -u)" != 0 ] || PG_OWNER=postgres
-	if [ "$1" = db-stop ]; then pg_down; else pg_up "$(find_pgbin)"; fi
+	case $1 in
+	db-stop) pg_down ;;
+	db-start) pg_up "$(find_pgbin)" ;;
+	db-restart)
+		as_pg "$(find_pgbin)/pg_ctl" -D "$PGDATA_DIR" -l "$LOG/postgresql.log" \
+			-m fast -w -t 60 restart >/dev/null
+		;;
+	esac
+	;;
+pgbouncer | pgbouncer-stop)
+	[ -d "${2:-}" ] || usage
+	set_paths "$2"
+	PG_OWNER=$(id -un)
+	[ "$(id -u)" != 0 ] || PG_OWNER=postgres
+	if [ "$1" = pgbouncer ]; then
+		case ${3:-} in '' | *[!0-9]*) usage ;; esac
+		pgbouncer_up "$3"
+	else
+		pgbouncer_down
+	fi
 	;;
 *) usage ;;
 esac

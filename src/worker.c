@@ -1,17 +1,18 @@
 /* worker.c - a worker's life: one database connection, one arena reused by
  * every request, FastCGI requests read into struct request, routed,
  * answered, and the arena emptied. */
-#define _GNU_SOURCE /* ppoll */
 #include "worker.h"
+#include "conns.h"
+#include "health.h"
+#include "metrics.h"
 #include "pool.h"
+#include "replica.h"
 #include "request.h"
 #include "router.h"
 #include "settings.h"
 #include "web.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <fcgiapp.h>
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *param(FCGX_Request *f, const char *name)
@@ -68,6 +70,7 @@ static bool read_request(struct request *rq, FCGX_Request *f)
 	rq->base = base_url(a, f);
 	rq->root = "";
 	rq->authz = param(f, "HTTP_AUTHORIZATION");
+	rq->remote_addr = param(f, "REMOTE_ADDR");
 	rq->remote_user = param(f, "REMOTE_USER");
 	rq->cookie = param(f, "HTTP_COOKIE");
 	rq->origin = param(f, "HTTP_ORIGIN");
@@ -114,49 +117,102 @@ static void write_response(struct request *rq, FCGX_Request *f)
 		FCGX_PutStr(rq->out, (int)rq->out_len, f->out);
 }
 
+static void unavailable(struct request *rq)
+{
+	req_header(rq, "Retry-After", "5");
+	resp_detail(rq, 503, "Service temporarily unavailable.");
+}
+
+/* Answers a read from the replica when replica.c says it may; false
+ * (with rq as it came) when the primary must answer instead. */
+static bool from_replica(struct request *rq, const struct request *start)
+{
+	struct db *rep = replica_for(rq, rq->db);
+	if (!rep) {
+		if (*settings.replica && replica_is_read(rq))
+			metrics_count(M_READS_PRIMARY, 1);
+		return false;
+	}
+	rq->db = rep;
+	route(rq);
+	if (rq->status != 503 || !db_lost(rep)) {
+		metrics_count(M_READS_REPLICA, 1);
+		return true;
+	}
+	/* it went away under the request: the primary answers */
+	metrics_count(M_REPLICA_ERRORS, 1);
+	replica_lost();
+	*rq = *start;
+	buf_init(&rq->headers, rq->a);
+	return false;
+}
+
+/* Routes the request; when the database went away under it, waits for it
+ * (up to db_wait seconds) and runs the request again from the start, as
+ * long as nothing it did can have been committed: a read, or a write whose
+ * transaction the server rolled back when it went down. */
+static void answer(struct request *rq, struct db *db)
+{
+	long long deadline = db_deadline();
+	struct request start = *rq;
+	if (from_replica(rq, &start))
+		return;
+	db->in_doubt = false;
+	for (;;) {
+		if (!db_wait_ready(db, deadline) ||
+		    (db->in_doubt && !db_doubt_resolved(db))) {
+			unavailable(rq);
+			return;
+		}
+		route(rq);
+		if (rq->status != 503 || !db_lost(db)) {
+			replica_wrote(rq, db);
+			return;
+		}
+		if (db_past(deadline)) {
+			unavailable(rq);
+			return;
+		}
+		*rq = start;
+		buf_init(&rq->headers, rq->a);
+		metrics_count(M_DB_RETRIES, 1);
+	}
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void serve_one(FCGX_Request *f, struct db *db, struct arena *a)
 {
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	metrics_busy(true);
 	struct request rq = {.a = a, .db = db, .status = 500};
 	buf_init(&rq.headers, a);
 	bool ok = read_request(&rq, f);
 	route_find(&rq);
-	if (ok) {
-		if (!db_ready(db))
-			resp_detail(&rq, 503,
-			            "Service temporarily unavailable.");
-		else
-			route(&rq);
-	}
+	if (ok && !health_route(&rq))
+		answer(&rq, db);
 	if (!rq.out)
 		resp_detail(&rq, 500, "Internal server error.");
 	/* browsers get the same answer as HTML */
 	web_finish(&rq);
 	write_response(&rq, f);
-}
-
-/* Waits for a connection with the stop signals let through only here:
- * libfcgi's reads and writes do not survive EINTR, so a signal must never
- * land while a request is in flight. Returns false once told to stop. */
-static bool wait_for_connection(int listen_fd, const sigset_t *open)
-{
-	struct pollfd p = {.fd = listen_fd, .events = POLLIN};
-	while (!pool_stop) {
-		int n = ppoll(&p, 1, NULL, open);
-		if (n > 0)
-			return true;
-		if (n < 0 && errno != EINTR) {
-			perror("registry: poll");
-			usleep(100 * 1000);
-		}
-	}
-	return false;
+	metrics_request(rq.method, rq.path, rq.status, seconds_since(&t0));
+	metrics_busy(false);
 }
 
 /* Ends the request with a plain close. Left to itself, libfcgi shuts the
  * connection down and then waits for nginx to close its end first, a guard
  * against TCP resets: a second wakeup per request, and a worker idle until
  * nginx gets round to it. nginx sends nothing after the end of the body,
- * so once that is read a plain close loses nothing. */
+ * so once that is read a plain close loses nothing. A connection the front
+ * server asked to keep stays open for its next request. */
 static void finish(FCGX_Request *f)
 {
 	char rest[4096];
@@ -177,7 +233,7 @@ static void finish(FCGX_Request *f)
 
 void worker_main(int listen_fd)
 {
-	FCGX_Request f;
+	static struct conns c;
 	struct db db;
 	struct arena a = {0};
 	sigset_t stop, open;
@@ -189,24 +245,23 @@ void worker_main(int listen_fd)
 	sigdelset(&open, SIGTERM);
 	sigdelset(&open, SIGINT);
 	sigdelset(&open, SIGHUP);
-	/* several workers wake for one connection: the losers must get
-	 * EAGAIN from accept, not sleep in it */
-	fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
+	conns_init(&c, listen_fd);
 
 	mallopt(M_MMAP_THRESHOLD, MALLOC_KEEP);
 	mallopt(M_TRIM_THRESHOLD, MALLOC_KEEP);
 	FCGX_Init();
-	FCGX_InitRequest(&f, listen_fd, 0);
 	db_init(&db, settings.database);
 	db_ready(&db);
-	while (wait_for_connection(listen_fd, &open)) {
-		if (FCGX_Accept_r(&f) < 0)
-			continue; /* another worker took it */
-		serve_one(&f, &db, &a);
-		finish(&f);
+	FCGX_Request *f;
+	while ((f = conns_wait(&c, &open))) {
+		if (FCGX_Accept_r(f) < 0)
+			continue; /* the front server closed a kept connection
+			           */
+		serve_one(f, &db, &a);
+		finish(f);
 		arena_reset(&a);
 	}
-	FCGX_Free(&f, 1);
+	conns_close(&c);
 	db_close(&db);
 	arena_free(&a);
 }

@@ -8,7 +8,9 @@
 # Environment (defaults): BENCH_RUNS (1000), BENCH_SECONDS (10),
 # BENCH_CONNECTIONS (32), BENCH_SCALE (1), BENCH_VAR (var/bench),
 # BENCH_PORT (8400; the static ceiling listens on the next port),
-# BENCH_JOBS (4 loader processes), BENCH_KEEP=1 leaves the instance up.
+# BENCH_JOBS (4 loader processes), BENCH_KEEP=1 leaves the instance up,
+# BENCH_SCALEOUT=0 skips the scale-out scenario (scaleout.py: reads on a
+# streaming replica, writes through PgBouncer; docs/scaling.md).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -65,6 +67,11 @@ psql -X -q -c 'VACUUM ANALYZE'
 mkdir -p "$VAR/bench"
 $PY $HERE/measure.py "$VAR" "$PORT" "$STATIC_PORT" 1x |
 	tee "$VAR/bench/report-1x.txt"
+
+if [ "${BENCH_SCALEOUT:-1}" != 0 ]; then
+	echo
+	$PY $HERE/scaleout.py "$VAR" "$PORT" | tee "$VAR/bench/report-scaleout.txt"
+fi
 
 if [ "$SCALE" -gt 1 ]; then
 	echo

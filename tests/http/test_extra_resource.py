@@ -3,8 +3,8 @@ sources gets the fixture in tests/extra_resource/ (a "widget" with a name,
 a bounded number and a link) the way docs/design.md tells a newcomer to
 add one, is built (plain -O0, into the copy's own build directory) and
 started as a registry of its own, and the widget is served everywhere: the
-API root, list, detail, POST, OPTIONS, filters, the browsable API, the
-OpenAPI document and `registry export`."""
+API root, list, detail, POST, OPTIONS, filters, the website's pages, the
+browsable API, the OpenAPI document and `registry export`."""
 
 import os
 import shutil
@@ -183,6 +183,19 @@ def test_widget_is_served_everywhere(widget_registry, tmp_path):
     assert "<h1>Widget List</h1>" in html
     assert "How big the widget is." in html
     assert "sprocket" in html
+
+    # the website: the home page's list of kinds, a list, a record page
+    home = requests.get(f"{base}/").text
+    assert 'href="/widgets/"' in home
+    listing = requests.get(f"{base}/widgets/")
+    assert listing.status_code == 200
+    assert "sprocket" in listing.text and "How big the widget is." in \
+        listing.text
+    assert "<th>Size</th>" in listing.text
+    wid = w["url"].rstrip("/").rsplit("/", 1)[1]
+    record = requests.get(f"{base}/widget/{wid}")
+    assert record.status_code == 200 and "sprocket" in record.text
+    assert "/file_type/" in record.text
 
     # OpenAPI: the paths, the schema, the filters; the answers match it
     doc = requests.get(f"{api}/openapi.json").json()

@@ -41,15 +41,29 @@ def stack(root_dir, *args):
                    check=True, capture_output=True, timeout=120)
 
 
-def test_database_outage_is_503_then_recovers(base_url, var_dir, root_dir):
+def test_database_outage_is_503_then_recovers(base_url, var_dir, root_dir,
+                                              registry_bin):
     assert requests.get(f"{base_url}/api/storage_root/").status_code == 200
     stack(root_dir, "db-stop", str(var_dir))
     try:
-        for _ in range(5):
-            r = requests.get(f"{base_url}/api/storage_root/")
-            assert r.status_code == 503
-            assert r.headers["Content-Type"].startswith("application/json")
-            assert "detail" in r.json()
+        # a request waits db_wait seconds (5) for the database, then
+        # gives up with a JSON 503 that says when to try again
+        r = requests.get(f"{base_url}/api/storage_root/")
+        assert r.status_code == 503
+        assert r.headers["Content-Type"].startswith("application/json")
+        assert r.headers["Retry-After"] == "5"
+        assert "detail" in r.json()
+        # health: the process lives, it is not ready, and says so at once
+        assert requests.get(f"{base_url}/health/live").status_code == 200
+        r = requests.get(f"{base_url}/health/ready", timeout=3)
+        assert r.status_code == 503 and r.headers["Retry-After"]
+        env = dict(os.environ)
+        for line in (var_dir / "env").read_text().splitlines():
+            k, _, v = line.partition("=")
+            env[k] = v
+        run = subprocess.run([str(registry_bin), "ready"], env=env,
+                             capture_output=True, timeout=30)
+        assert run.returncode == 1
     finally:
         stack(root_dir, "db-start", str(var_dir))
     # every worker notices the new server on its next statement and
@@ -57,3 +71,4 @@ def test_database_outage_is_503_then_recovers(base_url, var_dir, root_dir):
     codes = [requests.get(f"{base_url}/api/storage_root/").status_code
              for _ in range(40)]
     assert codes == [200] * 40
+    assert requests.get(f"{base_url}/health/ready").status_code == 200
