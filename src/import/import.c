@@ -22,6 +22,7 @@ struct run {
 	const char *key; /* the source as import_state names it */
 	int batch_max;
 	long long read, written;
+	bool users_hidden; /* the source shows no users to this reader */
 };
 
 static const char *opt(int argc, char **argv, const char *name)
@@ -136,6 +137,21 @@ static bool write_batch(struct run *u, const struct plan *p,
 	return false;
 }
 
+/* Users and groups are hidden from anonymous readers: the import goes on
+ * without them and makes the users records name by id. */
+static void hidden(struct run *u, const struct resource *r)
+{
+	fprintf(stderr,
+	        "%s: hidden by the source from anonymous readers (give "
+	        "--token TOKEN to bring them); %s\n",
+	        r->name,
+	        strcmp(r->name, "users")
+	            ? "not imported"
+	            : "each user a record names is made as user<id>");
+	if (!strcmp(r->name, "users"))
+		u->users_hidden = true;
+}
+
 static bool import_resource(struct run *u, const struct resource *r)
 {
 	char *pos = state_get(u, r->name);
@@ -149,6 +165,7 @@ static bool import_resource(struct run *u, const struct resource *r)
 	struct plan p;
 	char why[ERR_LEN];
 	plan_make(&p, r);
+	p.make_users = u->users_hidden;
 	if (!load_prepare(u->c, &p, why)) {
 		stopped(u, r->name, 0, why);
 		return false;
@@ -163,6 +180,12 @@ static bool import_resource(struct run *u, const struct resource *r)
 		while (ok && more && b.n < u->batch_max) {
 			struct page pg;
 			if (!source_page(&u->s, r->name, pos, &pg)) {
+				if (!started && source_hidden(&u->s, r)) {
+					hidden(u, r);
+					free(pos);
+					arena_free(&a);
+					return true;
+				}
 				stopped(u, r->name, 0, u->s.err);
 				ok = false;
 			}

@@ -119,12 +119,12 @@ static bool conflicts(PGconn *c, struct arena *a, const struct plan *p,
 	if (p->has_ts)
 		sql = arena_printf(
 		    a,
-		    "SELECT s.id, t.last_updated, s.last_updated, "
-		    "seen.id IS NULL FROM \"imp_%s\" s JOIN \"%s\" "
-		    "t ON t.id = s.id LEFT JOIN import_seen seen "
-		    "ON seen.tbl = '%s' AND seen.id = s.id WHERE "
-		    "seen.id IS NULL OR t.last_updated > "
-		    "s.last_updated ORDER BY s.id LIMIT 1",
+		    "SELECT s.id, t.last_updated, s.last_updated, x.own FROM "
+		    "\"imp_%s\" s JOIN \"%s\" t ON t.id = s.id CROSS JOIN "
+		    "LATERAL (SELECT NOT EXISTS (SELECT 1 FROM import_seen "
+		    "seen WHERE seen.tbl = '%s' AND seen.id = s.id) AS own) x "
+		    "WHERE x.own OR t.last_updated > s.last_updated ORDER BY "
+		    "s.id LIMIT 1",
 		    n, n, n);
 	else if (p->key)
 		sql = arena_printf(a,
@@ -253,6 +253,33 @@ static bool merge(PGconn *c, struct arena *a, const struct plan *p, char *why)
 	return ok;
 }
 
+/* Users the batch's records name, made by id when the source hides its
+ * users (no token): "user<id>", no token, so nobody writes as them. */
+static bool make_users(PGconn *c, struct arena *a, const struct plan *p,
+                       char *why)
+{
+	struct buf ids;
+	buf_init(&ids, a);
+	for (int i = 0; i < p->ncols; i++) {
+		const struct field *f = p->cols[i];
+		if (f->type != F_LINK || strcmp(f->target, "users"))
+			continue;
+		buf_printf(&ids, "%sSELECT \"%s_id\" FROM \"imp_%s\"",
+		           ids.len ? " UNION " : "", f->name, p->r->name);
+	}
+	if (!ids.len)
+		return true;
+	return run(c,
+	           arena_printf(a,
+	                        "INSERT INTO users (id, username) SELECT x.id, "
+	                        "'user' || x.id FROM (%s) x(id) WHERE x.id IS "
+	                        "NOT NULL ON CONFLICT DO NOTHING; SELECT "
+	                        "setval(pg_get_serial_sequence('users', 'id'), "
+	                        "max(id)) FROM users",
+	                        ids.p),
+	           why);
+}
+
 bool load_batch(PGconn *c, const struct plan *p, const struct batch *b,
                 long long *written, long long *bad, char *why)
 {
@@ -276,6 +303,9 @@ bool load_batch(PGconn *c, const struct plan *p, const struct batch *b,
 		             &line, why);
 		if (!ok && line > 0 && line <= b->n)
 			*bad = b->spans[line - 1].id;
+		/* the planner's row counts, for the joins below */
+		ok = ok &&
+		     run(c, arena_printf(&a, "ANALYZE \"imp_%s\"", n), why);
 	}
 	for (int i = 0; ok && i < plan_nlists(p); i++) {
 		ok = run(c, arena_printf(&a, "DELETE FROM \"imp_%s_%d\"", n, i),
@@ -290,6 +320,8 @@ bool load_batch(PGconn *c, const struct plan *p, const struct batch *b,
 			        b->spans[0].join[i],
 			    &line, why);
 	}
+	if (ok && p->make_users)
+		ok = make_users(c, &a, p, why);
 	ok = ok && conflicts(c, &a, p, bad, why) && merge(c, &a, p, why);
 	if (ok) {
 		PGresult *res = PQexec(

@@ -22,6 +22,7 @@ struct source {
 	const char *token;
 	int page_size;
 	void *curl;
+	long status;       /* of the last answer; -1 unreachable */
 	char err[ERR_LEN]; /* why the last call failed */
 };
 
@@ -56,7 +57,10 @@ struct plan {
 	const struct field *joins[PLAN_MAX_JOINS];
 	int njoins;
 	bool orgs;
-	bool has_ts;             /* last_updated decides what is newer */
+	bool has_ts; /* last_updated decides what is newer */
+	/* the source hides its users: make each user a record names, by
+	 * id, as "user<id>" */
+	bool make_users;
 	const struct field *key; /* without it: this must not differ */
 };
 
@@ -94,6 +98,9 @@ bool load_prepare(PGconn *c, const struct plan *p, char *why);
  * On failure *bad is the record at fault when known, why the reason. */
 bool load_batch(PGconn *c, const struct plan *p, const struct batch *b,
                 long long *written, long long *bad, char *why);
+/* Whether the source hides resource r from this reader (users and groups
+ * without a token), after its first page failed. */
+bool source_hidden(const struct source *s, const struct resource *r);
 /* Each identity sequence above the highest id its table holds. */
 bool load_sequences(PGconn *c, const struct plan *p, char *why);
 

@@ -192,6 +192,7 @@ static bool api_page(struct source *s, const char *resource, const char *pos,
 		                  "this reader (give --token TOKEN)"
 		                : "");
 	}
+	s->status = st;
 	p->doc = st == 200 ? parse(b.p, b.len) : NULL;
 	free(b.p);
 	if (st != 200)
@@ -271,6 +272,12 @@ static bool dir_page(struct source *s, const char *resource, const char *pos,
 	free(line);
 	fclose(f);
 	return ok;
+}
+
+bool source_hidden(const struct source *s, const struct resource *r)
+{
+	return !s->dir && r->auth_read &&
+	       (s->status == 401 || s->status == 403);
 }
 
 bool source_page(struct source *s, const char *resource, const char *pos,

@@ -107,13 +107,22 @@ static void compare(struct tally *t, long long id, json_object *here,
 
 /* Every record of the source, by id, without its base URL. */
 static bool read_source(struct source *s, const struct resource *r,
-                        json_object *by_id, struct progress *pr)
+                        json_object *by_id, struct progress *pr, bool *hidden)
 {
+	*hidden = false;
 	char *pos = NULL;
 	long long n = 0;
 	for (;;) {
 		struct page p;
 		if (!source_page(s, r->name, pos, &p)) {
+			if (!pos && source_hidden(s, r)) {
+				printf("%s: hidden by the source from this "
+				       "reader, not compared\n",
+				       r->name);
+				page_free(&p);
+				*hidden = true;
+				return true;
+			}
 			fprintf(stderr, "registry: %s: %s\n", r->name, s->err);
 			free(pos);
 			page_free(&p);
@@ -160,10 +169,11 @@ static bool verify_resource(PGconn *c, struct source *s,
 	                  .extra = json_object_new_object()};
 	json_object *by_id = json_object_new_object();
 	struct progress pr;
-	if (!read_source(s, r, by_id, &pr)) {
+	bool hidden;
+	if (!read_source(s, r, by_id, &pr, &hidden) || hidden) {
 		json_object_put(by_id);
 		json_object_put(t.extra);
-		return false;
+		return hidden;
 	}
 	struct local l;
 	local_open(&l, c, r, "");

@@ -278,6 +278,18 @@ def test_export_then_import_dir(registry_bin, target, source, token,
     assert r.returncode == 0, r.stdout
 
 
+def test_without_a_token_users_are_made_by_id(registry_bin, target, source):
+    env = new_db(registry_bin, target, "import_anon")
+    r = reg(registry_bin, env, "import", source)
+    assert r.returncode == 0, r.stderr
+    assert "users: hidden by the source from anonymous readers" in r.stderr
+    assert psql(env, "SELECT username FROM users WHERE id = 1") == "user1"
+    assert psql(env, "SELECT count(*) FROM tokens") == "0"
+    r = reg(registry_bin, env, "import", "--verify", source)
+    assert r.returncode == 0, r.stdout
+    assert "users: hidden by the source from this reader" in r.stdout
+
+
 def test_server_error_mid_way_stops_whole_batches(registry_bin, target,
                                                  source, proxy, token):
     env = new_db(registry_bin, target, "import_5xx")
