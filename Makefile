@@ -193,7 +193,7 @@ test-pass:
 	@src/stack.sh down $(TEST_VAR) >/dev/null 2>&1 || true
 	@src/stack.sh destroy $(TEST_VAR) >/dev/null 2>&1 || rm -rf $(TEST_VAR)
 	@trap 'src/stack.sh down $(TEST_VAR) >/dev/null 2>&1' EXIT INT TERM; \
-	env STACK_FAST=1 $(PASS_ENV) src/stack.sh up $(TEST_VAR) $(TEST_PORT) $(ASAN_BIN) || exit 1; \
+	env STACK_FAST=1 STACK_PEER_USERS=www-data $(PASS_ENV) src/stack.sh up $(TEST_VAR) $(TEST_PORT) $(ASAN_BIN) || exit 1; \
 	REGISTRY_URL=http://127.0.0.1:$(TEST_PORT) \
 	REGISTRY_TEST_PORT=$(TEST_PORT) \
 	REGISTRY_TOKEN=$$(cat $(TEST_VAR)/token) \

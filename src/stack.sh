@@ -161,8 +161,23 @@ pg_up() {
 	local pgbin=$1 fresh=0
 	install -d -m 755 "$LOG" "$RUN"
 	# The socket's directory is the cluster owner's alone: no other local
-	# user even reaches the socket.
-	install -d -m 700 -o "$PG_OWNER" "$PG_SOCKDIR"
+	# user even reaches the socket. STACK_PEER_USERS names OS users that
+	# run the registry too (a web server's user under mod_fcgid or CGI):
+	# their group then reaches the socket, and they connect as the
+	# registry's role.
+	local peer_group='' sock_mode=0700
+	if [ -n "${STACK_PEER_USERS:-}" ]; then
+		peer_group=$(id -gn "${STACK_PEER_USERS%% *}") ||
+			die "STACK_PEER_USERS: no user ${STACK_PEER_USERS%% *}"
+		# the directory is the gate (its group); the socket in it is
+		# open, as the cluster's owner cannot give it another group
+		sock_mode=0777
+		install -d -m 750 -o "$PG_OWNER" -g "$peer_group" "$PG_SOCKDIR"
+		chgrp "$peer_group" "$PG_SOCKDIR"
+		chmod 750 "$PG_SOCKDIR"
+	else
+		install -d -m 700 -o "$PG_OWNER" "$PG_SOCKDIR"
+	fi
 	if [ ! -s "$PGDATA_DIR/PG_VERSION" ]; then
 		rm -rf "$PGDATA_DIR"
 		install -d -m 700 -o "$PG_OWNER" "$PGDATA_DIR"
@@ -181,10 +196,15 @@ pg_up() {
 	{
 		echo "# written by src/stack.sh on every start"
 		echo "local all all peer map=stack"
+		echo "local replication all peer map=stack"
 	} >"$PGDATA_DIR/pg_hba.conf"
 	{
+		local u
 		echo "# written by src/stack.sh on every start"
-		echo "stack $(id -un) $PGUSER_NAME"
+		# the cluster's owner holds its files anyway (pg_basebackup)
+		for u in "$(id -un)" "$PG_OWNER" ${STACK_PEER_USERS:-}; do
+			echo "stack $u $PGUSER_NAME"
+		done | sort -u
 	} >"$PGDATA_DIR/pg_ident.conf"
 	chown "$PG_OWNER" "$PGDATA_DIR/pg_hba.conf" "$PGDATA_DIR/pg_ident.conf"
 	# Rewritten each time, so a moved directory gets the right paths. No
@@ -194,7 +214,7 @@ pg_up() {
 		echo "listen_addresses = ''"
 		echo "port = $PGPORT_NUM"
 		echo "unix_socket_directories = '$PG_SOCKDIR'"
-		echo "unix_socket_permissions = 0700"
+		echo "unix_socket_permissions = $sock_mode"
 		if [ -n "${STACK_FAST:-}" ]; then
 			echo "fsync = off"
 			echo "synchronous_commit = off"
@@ -244,7 +264,7 @@ pgbouncer_up() {
 	cat >"$PGB_DIR/pgbouncer.ini" <<EOF
 ; written by src/stack.sh
 [databases]
-$PGDB = host=$RUN port=$PGPORT_NUM dbname=$PGDB user=$PGUSER_NAME
+$PGDB = host=$PG_SOCKDIR port=$PGPORT_NUM dbname=$PGDB user=$PGUSER_NAME
 
 [pgbouncer]
 listen_addr =

@@ -66,7 +66,7 @@ def nginx_front(root_dir, work, port, data_dir, upstream, keep_conn):
                  "@PORT@": str(port), "@ADDRESS@": "127.0.0.1",
                  "@PROCESSES@": "1", "@UPSTREAM@": upstream,
                  "@KEEP_CONN@": "on" if keep_conn else "off",
-                 "@DATA@": data_dir}.items():
+                 "@DATA@": data_dir, "@PREFIX@": ""}.items():
         conf = conf.replace(k, v)
     conf = "\n".join(line for line in conf.splitlines()
                      if not line.startswith("user "))

@@ -37,10 +37,10 @@ from test_prefix import exercise
 MODES = ["proxy", "fcgid", "cgi", "user"]
 MOUNT = {"proxy": "/fair", "fcgid": "/fair", "cgi": "/fair",
          "user": "/~user/registry.cgi"}
-INSTALLED = {"bin": "/usr/local/lib/fair-registry",
-             "static": "/usr/local/share/fair-registry/static",
+INSTALLED = {"bin": "/usr/local/bin",
+             "static": "/usr/local/share/registry/static",
              "conf": "/usr/local/etc/registry.conf",
-             "socket": "/run/fair-registry/registry.sock"}
+             "socket": "/run/registry/registry.sock"}
 
 
 def settings_file(path, var_dir, root_dir, **more):

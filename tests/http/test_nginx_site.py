@@ -13,7 +13,7 @@ import requests
 
 from test_data import env_of
 
-INSTALLED = "/usr/local/share/fair-registry/static/"
+INSTALLED = "/usr/local/share/registry/static/"
 
 
 def test_site_file_checks_and_answers(var_dir, root_dir, spare_ports):
@@ -24,10 +24,10 @@ def test_site_file_checks_and_answers(var_dir, root_dir, spare_ports):
     for installed, ours in {
             "listen 80;": f"listen 127.0.0.1:{port};",
             "listen [::]:80;": "",
-            "/run/fair-registry/registry.sock":
+            "/run/registry/registry.sock":
                 str(var_dir / "run" / "registry.sock"),
             INSTALLED: f"{root_dir}/src/web/static/",
-            "/var/lib/fair-registry/data": env_of(var_dir)[
+            "/var/lib/registry": env_of(var_dir)[
                 "REGISTRY_DATA_DIR"],
             "/var/log/nginx/": f"{home}/log/"}.items():
         assert installed in site, installed

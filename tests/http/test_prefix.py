@@ -108,7 +108,8 @@ def fair(var_dir, root_dir, spare_ports, tmp_path_factory):
         (home / d).mkdir(parents=True, exist_ok=True)
     values = {"VAR": str(home), "ROOT": str(root_dir), "PORT": str(port),
               "ADDRESS": "127.0.0.1", "PROCESSES": "1",
-              "SOCKET": str(var_dir / "run" / "registry.sock"),
+              "UPSTREAM": f"server unix:{var_dir / 'run' / 'registry.sock'};",
+              "KEEP_CONN": "off",
               "USER": getpass.getuser(), "PREFIX": PREFIX,
               "DATA": env_of(var_dir)["REGISTRY_DATA_DIR"]}
     text = (root_dir / "nginx" / "registry.conf.in").read_text()

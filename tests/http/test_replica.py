@@ -46,7 +46,7 @@ class Replica:
     def __init__(self, var_dir, work, port):
         self.dir, self.sock, self.port = work / "pg", work / "sock", port
         self.log = work / "replica.log"
-        self.primary = var_dir / "run"
+        self.primary = var_dir / "run" / "pg"
 
     def create(self):
         owner = "postgres" if os.geteuid() == 0 else None
@@ -207,7 +207,7 @@ def test_a_replica_that_is_no_replica(registry_bin, var_dir, root_dir,
     work = replica["work"] / "noreplica"
     work.mkdir()
     sock = work / "pool.sock"
-    primary = f"host={var_dir / 'run'} port=5432 dbname=registry " \
+    primary = f"host={var_dir / 'run' / 'pg'} port=5432 dbname=registry " \
               "user=registry"
     pool = start_pool(registry_bin, var_dir, work, "pool", sock,
                       env=env_of(var_dir, REGISTRY_REPLICA=primary))
