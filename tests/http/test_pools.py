@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from scaling import env_of, kill_group, nginx_front, start_pool, wait_port
+from test_data import data_root_url
 
 
 @pytest.fixture(scope="module")
@@ -55,13 +56,8 @@ def test_upload_and_download_across_pools(pools, base_url, auth, var_dir):
     # the upload URL was signed by one pool; the upload lands on the next
     r = requests.put(r.json()["url"], data=data)
     assert r.status_code == 201, r.text
-    root = requests.get(f"{base_url}/api/storage_root/",
-                        params={"root": f"{base_url}/data/"}).json()
-    if root["count"]:
-        root_url = root["results"][0]["url"]
-    else:
-        root_url = requests.get(f"{base_url}/api/storage_root/").json()[
-            "results"][0]["url"]
+    # the store's own root, whichever front (prefixed or not) registered it
+    root_url = data_root_url(base_url, var_dir)
     loc = requests.post(f"{url}/api/storage_location/", headers=auth,
                         json={"path": checksum, "hash": checksum,
                               "storage_root": root_url})
