@@ -116,9 +116,12 @@ static bool check(struct db *primary)
 	        ? 0
 	        : one_lsn(primary, "SELECT pg_current_wal_lsn()::text");
 	long long now = now_ms();
-	if (head <= replayed || !R.caught_up_at)
+	if (head <= replayed)
 		R.caught_up_at = now;
-	double behind = (double)(now - R.caught_up_at) / 1000;
+	/* behind since before this worker first looked: for how long is
+	 * unknown, so the primary answers until the replica catches up */
+	double behind = R.caught_up_at ? (double)(now - R.caught_up_at) / 1000
+	                               : settings.replica_max_lag + 1.0;
 	bool lagging = behind > settings.replica_max_lag;
 	if (lagging && !R.said_lag)
 		fprintf(stderr,
