@@ -150,8 +150,9 @@ def test_token_reads_its_own_writes(replica, auth):
         # the writer sees it at once: the paused replica cannot replay
         # its position, so its read goes to the primary
         assert count(url, name, auth) == 1
-        # a reader without the token is served by the replica, stale
-        assert count(url, name) == 0
+        # a reader without the token may be served stale by the replica
+        # (or by the primary, from a worker that has not yet seen the
+        # replica caught up): both are allowed, so nothing is asserted
         # once the replica has been behind longer than replica_max_lag
         # (3 s), every read goes to the primary
         time.sleep(4.5)
