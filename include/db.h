@@ -18,9 +18,11 @@ struct db {
 	struct db_stmt *stmts;
 	int nstmts, cap;
 	int next_id;
-	int statement_timeout; /* ms, set on each new connection */
+	int statement_timeout; /* ms, set on each new connection (behind a
+	                          pooler, with each transaction instead) */
 	char last_state[6];    /* SQLSTATE of the last failed statement */
-	bool unnamed;   /* no named statements (PgBouncer, transaction mode) */
+	bool unnamed;   /* no named statements and no session state (PgBouncer,
+	                   transaction mode) */
 	bool down;      /* the last attempt to connect failed */
 	bool lost;      /* a statement failed for want of the server */
 	bool connected; /* has been connected once */

@@ -3,7 +3,10 @@
  * the same text for the same shape of request, so each shape is parsed and
  * planned once per connection. With prepared_statements = unnamed (PgBouncer
  * in transaction mode) every statement goes as one unnamed parse-bind-
- * execute instead, which holds no state between transactions. */
+ * execute instead, which holds no state between transactions; and the
+ * statement timeout, which PgBouncer does not carry from one server
+ * connection to the next as it does TimeZone and DateStyle, is set for each
+ * transaction instead of once for the connection (bounded() below). */
 #include "db.h"
 #include "metrics.h"
 #include "settings.h"
@@ -42,34 +45,51 @@ static bool connect_now(struct db *d)
 {
 	const char *keys[] = {"dbname", "application_name", NULL};
 	const char *vals[] = {d->url, "registry", NULL};
+	bool was_down = d->down; /* said once per outage, not per attempt */
 	if (d->conn)
 		PQfinish(d->conn);
 	forget_statements(d);
 	d->conn = PQconnectdbParams(keys, vals, 1);
 	if (PQstatus(d->conn) != CONNECTION_OK) {
-		/* once per outage, not once per attempt */
-		if (!d->down)
+		if (!was_down)
 			fprintf(stderr, "registry: database: %s",
 			        PQerrorMessage(d->conn));
 		d->down = true;
 		return false;
 	}
-	if (d->down || d->connected)
+	if (was_down || d->connected)
 		metrics_count(M_DB_RECONNECTS, 1);
 	d->down = false;
 	d->lost = false;
 	d->connected = true;
-	/* timestamps are written as UTC ISO text, whatever the server says;
-	 * no statement of a request runs unbounded (a backstop: filters
-	 * are built to be cheap, src/glob.c) */
-	char sql[160];
-	snprintf(sql, sizeof sql,
-	         "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; "
-	         "SET bytea_output = 'hex'; SET statement_timeout = %d",
-	         d->statement_timeout);
+	/* timestamps are written as UTC ISO text, whatever the server says
+	 * (PgBouncer tracks both and sets them again on whichever server
+	 * connection a transaction gets); no statement of a request runs
+	 * unbounded (a backstop: filters are built to be cheap,
+	 * src/glob.c). Behind a transaction pooler a session SET of the
+	 * timeout would stay on one server connection, missing on the
+	 * others and left behind for the pooler's other clients: there it
+	 * is set per transaction. bytea is never read raw (encode() in
+	 * SQL), so bytea_output is left alone. */
+	char sql[160] = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'";
+	if (!d->unnamed)
+		snprintf(sql + strlen(sql), sizeof sql - strlen(sql),
+		         "; SET statement_timeout = %d", d->statement_timeout);
 	PGresult *r = PQexec(d->conn, sql);
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
+	if (!ok) {
+		/* logged in, but no server behind it: a pooler whose server
+		 * connections are all taken (PgBouncer in session mode with
+		 * fewer of them than workers says query_wait_timeout) */
+		if (!was_down)
+			fprintf(stderr,
+			        "registry: database: connected, but its first "
+			        "statement failed: %s",
+			        PQerrorMessage(d->conn));
+		d->down = true;
+		d->lost = true; /* never used without its settings */
+	}
 	return ok;
 }
 
@@ -115,11 +135,66 @@ static const struct db_stmt *lookup(struct db *d, const char *sql, unsigned h)
 	return NULL;
 }
 
+/* Behind a transaction pooler a statement outside a transaction gets its
+ * timeout for itself: set_config(..., true) lasts to the end of the
+ * implicit transaction that the pipeline's one Sync closes, and PgBouncer
+ * keeps the server connection until then. One round trip, as without it;
+ * PostgreSQL arms the timeout afresh for each statement of the pipeline.
+ * Inside a transaction BEGIN has set it (run_cmd). */
+static PGresult *bounded(struct db *d, const char *sql, int n,
+                         const char *const *vals)
+{
+	PGconn *c = d->conn;
+	if (!d->statement_timeout || PQtransactionStatus(c) != PQTRANS_IDLE ||
+	    !PQenterPipelineMode(c))
+		return PQexecParams(c, sql, n, NULL, vals, NULL, NULL, 0);
+	char ms[16];
+	snprintf(ms, sizeof ms, "%d", d->statement_timeout);
+	const char *v = ms;
+	PGresult *set = NULL, *res = NULL, *r;
+	if (PQsendQueryParams(
+	        c, "SELECT set_config('statement_timeout', $1, true)", 1, NULL,
+	        &v, NULL, NULL, 0) &&
+	    PQsendQueryParams(c, sql, n, NULL, vals, NULL, NULL, 0) &&
+	    PQpipelineSync(c)) {
+		/* each statement's result and a NULL, then the Sync's; a
+		 * lost connection ends it all with NULLs */
+		for (int i = 0; i < 2; i++)
+			while ((r = PQgetResult(c))) {
+				PGresult **keep = i ? &res : &set;
+				if (*keep)
+					PQclear(r);
+				else
+					*keep = r;
+			}
+		while ((r = PQgetResult(c))) {
+			bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+			PQclear(r);
+			if (sync)
+				break;
+		}
+	}
+	if (!PQexitPipelineMode(c))
+		d->lost = true; /* unusable as it is: connect again */
+	/* the statement's own answer, else why it never ran */
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (!res || st == PGRES_PIPELINE_ABORTED) {
+		PQclear(res);
+		res = set && PQresultStatus(set) == PGRES_FATAL_ERROR
+		          ? set
+		          : PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+		if (res == set)
+			set = NULL;
+	}
+	PQclear(set);
+	return res;
+}
+
 static PGresult *run_named(struct db *d, const char *sql, int n,
                            const char *const *vals)
 {
 	if (d->unnamed)
-		return PQexecParams(d->conn, sql, n, NULL, vals, NULL, NULL, 0);
+		return bounded(d, sql, n, vals);
 	unsigned h = hash_str(sql);
 	const struct db_stmt *s = lookup(d, sql, h);
 	char name[32];
@@ -179,8 +254,7 @@ static PGresult *run_query(struct db *d, const char *sql, int n,
 	    pooler_lost_statement(d, r)) {
 		if (idle) {
 			PQclear(r);
-			return PQexecParams(d->conn, sql, n, NULL, vals, NULL,
-			                    NULL, 0);
+			return bounded(d, sql, n, vals);
 		}
 		/* the transaction is aborted: the request runs again */
 		d->lost = true;
@@ -250,11 +324,26 @@ PGresult *db_query(struct db *d, const char *sql, int n,
 
 /* A write transaction starts by learning its transaction id in the same
  * round trip, so that a COMMIT whose answer is lost can be looked up once
- * the server is back (txid_status) instead of guessed. */
-static PGresult *begin(struct db *d)
+ * the server is back (txid_status) instead of guessed. Behind a
+ * transaction pooler any transaction also sets its statement timeout
+ * there (SET LOCAL: the server connection is ours until COMMIT). */
+static PGresult *begin(struct db *d, const char *sql)
 {
-	PGresult *r = PQexec(d->conn, "BEGIN; SELECT txid_current()");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+	bool write = !strcmp(sql, "BEGIN");
+	size_t cap = strlen(sql) + 80, n;
+	char *text = malloc(cap);
+	if (!text)
+		abort();
+	n = (size_t)snprintf(text, cap, "%s", sql);
+	if (d->unnamed && d->statement_timeout)
+		n += (size_t)snprintf(text + n, cap - n,
+		                      "; SET LOCAL statement_timeout = %d",
+		                      d->statement_timeout);
+	if (write)
+		snprintf(text + n, cap - n, "; SELECT txid_current()");
+	PGresult *r = PQexec(d->conn, text);
+	free(text);
+	if (!write || PQresultStatus(r) != PGRES_TUPLES_OK)
 		return r;
 	snprintf(d->xid, sizeof d->xid, "%s", PQgetvalue(r, 0, 0));
 	PQclear(r);
@@ -263,7 +352,7 @@ static PGresult *begin(struct db *d)
 
 static PGresult *run_cmd(struct db *d, const char *sql)
 {
-	return strcmp(sql, "BEGIN") ? PQexec(d->conn, sql) : begin(d);
+	return strncmp(sql, "BEGIN", 5) ? PQexec(d->conn, sql) : begin(d, sql);
 }
 
 bool db_cmd(struct db *d, const char *sql)

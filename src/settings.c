@@ -11,6 +11,7 @@
  * the executable is what reaches the program there. */
 #define _GNU_SOURCE /* strndup, program_invocation_name */
 #include "settings.h"
+#include "allow.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -58,6 +59,9 @@ enum stype {
 	             default), stored as its index */
 	T_PREFIX, /* a URL path: "" or "/a/b", a trailing '/' dropped */
 	T_ORIGIN, /* "" or scheme://host[:port], a trailing '/' dropped */
+	T_ADDRS,  /* an address list (src/allow.c): IPv4 or IPv6, each
+	             optionally /PREFIX; a host name or a bad prefix is
+	             refused here, not silently never matched later */
 };
 
 enum secret {
@@ -91,7 +95,7 @@ static const struct setting table[] = {
      "where `registry serve` takes FastCGI connections from the front "
      "server: a unix socket's path, or HOST:PORT for TCP (front servers on "
      "other hosts; see allow_from)"},
-    {"allow_from", "REGISTRY_ALLOW_FROM", NULL, T_STR, AT(allow_from),
+    {"allow_from", "REGISTRY_ALLOW_FROM", NULL, T_ADDRS, AT(allow_from),
      "127.0.0.1 ::1", 0, 0, S_NONE,
      "on a TCP listener, the front servers' addresses (IPv4 or IPv6, each "
      "optionally /PREFIX) separated by spaces or commas; a connection from "
@@ -114,8 +118,8 @@ static const struct setting table[] = {
      AT(replica_max_lag), "5", 0, 3600, S_NONE,
      "seconds the replica may lag behind the primary before reads go to "
      "the primary"},
-    {"metrics_allow", "REGISTRY_METRICS_ALLOW", NULL, T_STR, AT(metrics_allow),
-     "127.0.0.1 ::1", 0, 0, S_NONE,
+    {"metrics_allow", "REGISTRY_METRICS_ALLOW", NULL, T_ADDRS,
+     AT(metrics_allow), "127.0.0.1 ::1", 0, 0, S_NONE,
      "client addresses (as for allow_from) that may read /metrics; empty "
      "for nobody"},
     {"pidfile", "REGISTRY_PIDFILE", NULL, T_STR, AT(pidfile), "", 0, 0, S_NONE,
@@ -346,6 +350,21 @@ static const char *assign(const struct setting *s, const char *v,
 		else
 			*(long long *)p = n;
 		return NULL;
+	case T_ADDRS: {
+		const char *bad;
+		if (!allow_valid(v, &bad)) {
+			static char why[160];
+			snprintf(why, sizeof why,
+			         "'%s' is not an IPv4 or IPv6 address with an "
+			         "optional /PREFIX (host names are not looked "
+			         "up)",
+			         bad);
+			return why;
+		}
+		free(*(char **)p);
+		*(char **)p = xstrdup(v);
+		return NULL;
+	}
 	case T_BOOL:
 		if (!parse_bool(v, (bool *)p))
 			return "expected true or false";
@@ -647,6 +666,7 @@ static void print_value(const struct setting *s)
 	}
 	case T_PREFIX:
 	case T_ORIGIN:
+	case T_ADDRS:
 		fputs(*(const char *const *)p, stdout);
 		break;
 	}

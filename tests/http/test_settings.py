@@ -71,6 +71,12 @@ def test_bad_lines_stop_start_up(registry_bin, tmp_path):
         "workers = 2\ncolour = blue\n": ":2: unknown setting 'colour'",
         "just words\n": ":1: expected `key = value`",
         "workers = lots\n": ":1: workers: expected a whole number",
+        # an allow-list entry that is no address would never match
+        # (a host name is not looked up): refused, not ignored
+        "allow_from = 10.0.0.2 front.example\n":
+            ":1: allow_from: 'front.example' is not an IPv4 or IPv6",
+        "\nmetrics_allow = 10.0.0.0/33\n":
+            ":2: metrics_allow: '10.0.0.0/33' is not an IPv4 or IPv6",
     }
     for text, want in cases.items():
         conf = tmp_path / "bad.conf"
@@ -80,6 +86,22 @@ def test_bad_lines_stop_start_up(registry_bin, tmp_path):
             assert r.returncode == 2, (text, r.stdout)
             assert f"{conf}{want}" in r.stderr, r.stderr
             assert not (tmp_path / "s").exists()
+
+
+def test_bad_address_lists_from_environment_and_flags(registry_bin,
+                                                     tmp_path):
+    sock = tmp_path / "s"
+    r = run(registry_bin, None, "serve", "--listen", str(sock),
+            REGISTRY_METRICS_ALLOW="127.0.0.1 localhost")
+    assert r.returncode == 2, r.stdout
+    assert "REGISTRY_METRICS_ALLOW=127.0.0.1 localhost: 'localhost' is " \
+        "not an IPv4" in r.stderr, r.stderr
+    r = run(registry_bin, None, "serve", "--listen", "127.0.0.1:1",
+            "--allow-from", "10.0.0.0/8,::1/200")
+    assert r.returncode == 2, r.stdout
+    assert "--allow_from 10.0.0.0/8,::1/200: '::1/200' is not" in r.stderr, \
+        r.stderr
+    assert not sock.exists()
 
 
 def test_unreadable_file_stops_start_up(registry_bin, tmp_path):

@@ -41,9 +41,13 @@ static void test_values(void)
 	          "database = postgresql://u@h/db?sslmode=require#x\n"
 	          "body_max=2k\n"
 	          "remote = yes\n"
-	          "listen = \" /tmp/a b \"\n",
+	          "listen = \" /tmp/a b \"\n"
+	          "allow_from = 10.0.0.2, 2001:db8::/32\n"
+	          "metrics_allow =\n",
 	          &ok);
 	CHECK(ok);
+	CHECK_STR(settings.allow_from, "10.0.0.2, 2001:db8::/32");
+	CHECK_STR(settings.metrics_allow, ""); /* nobody */
 	CHECK(settings.workers == 7);
 	CHECK_STR(settings.database, "postgresql://u@h/db?sslmode=require#x");
 	CHECK(settings.body_max == 2048);
@@ -71,6 +75,11 @@ static void test_errors(void)
 	    {"remote = maybe\n", "t.conf:1: remote: expected true or false"},
 	    {"= 3\n", "t.conf:1: a value without a key"},
 	    {"workers = 1\nworkers = 2\n", "t.conf:2: 'workers' is set twice"},
+	    {"allow_from = 10.0.0.2 front.example\n",
+	     "t.conf:1: allow_from: 'front.example' is not an IPv4 or IPv6"},
+	    {"\nmetrics_allow = 10.0.0.0/33\n",
+	     "t.conf:2: metrics_allow: '10.0.0.0/33' is not"},
+	    {"metrics_allow = ::1/129\n", "t.conf:1: metrics_allow: '::1/129'"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		bool ok;
