@@ -3,10 +3,10 @@
 # against the one built from git revision REV, side by side in one run, so
 # a change can show it made no scenario slower. Each side is its own
 # instance (its own binary, migrations and stack.sh, as REV shipped them),
-# loaded with the same data; the HTTP scenarios then run in turns, new and
-# old, BENCH_PASSES times (3), and compare.py sets the difference between
-# the two against the spread of each side's own passes (the run-to-run
-# noise). Figures in VAR/bench-baseline/, instances torn down at the end.
+# loaded with the same data; compare.py then runs each HTTP scenario on
+# new and old in pairs, BENCH_PASSES times (3), and sets the change against
+# the spread of the pairs (the run-to-run noise). Figures in
+# VAR-baseline/ (report.txt, compare.json), instances torn down at the end.
 #
 # Environment: BENCH_BASELINE (the revision), BENCH_PASSES (3),
 # BENCH_COMPARE (the scenarios, default the HTTP ones), and bench.sh's
@@ -19,10 +19,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 REV=${BENCH_BASELINE:?BENCH_BASELINE names the revision to compare with}
 RUNS=${BENCH_RUNS:-1000}
-PASSES=${BENCH_PASSES:-3}
 PORT=${BENCH_PORT:-8400}
 JOBS=${BENCH_JOBS:-4}
-SCEN=${BENCH_COMPARE:-S1,S2,S3,S4,S5,S7,S8,W1,W2,S6}
 OUT=$ROOT/${BENCH_VAR:-var/bench}-baseline
 NEW=$OUT/new
 OLD=$OUT/old
@@ -30,7 +28,7 @@ SRC=$OUT/src
 PY=/usr/bin/python3
 HERE=tests/bench
 
-for v in RUNS PASSES PORT JOBS; do
+for v in RUNS PORT JOBS; do
 	case ${!v} in
 	'' | *[!0-9]*) echo "baseline.sh: BENCH_$v must be a number" >&2; exit 2 ;;
 	esac
@@ -67,10 +65,6 @@ for side in NEW OLD; do
 	(set -a && . "$var/env" && psql -X -q -c 'VACUUM ANALYZE')
 done
 
-for p in $(seq 1 "$PASSES"); do
-	echo "pass $p of $PASSES"
-	$PY $HERE/measure.py "$NEW" "$PORT" "$((PORT + 1))" "new$p" "$SCEN" >"$OUT/new$p.txt"
-	$PY $HERE/measure.py "$OLD" "$((PORT + 2))" "$((PORT + 3))" "old$p" "$SCEN" >"$OUT/old$p.txt"
-done
-$PY $HERE/compare.py "$NEW/bench" "$OLD/bench" "$PASSES" "$(git describe --always --dirty)" \
-	"$(git rev-parse --short "$SHA")" | tee "$OUT/report.txt"
+$PY $HERE/compare.py "$NEW" "$PORT" "$OLD" "$((PORT + 2))" \
+	"$(git describe --always --dirty)" "$(git rev-parse --short "$SHA")" |
+	tee "$OUT/report.txt"
