@@ -10,7 +10,9 @@ direct to the primary, then restarted with reads on the replica and
 writes through PgBouncer, ROUNDS times per scenario. Side by side, the
 CPU per request of every server process (nginx, the registry, the
 primary, the replica, PgBouncer) is compared with the direct figures of
-the same minutes, and the spread of the direct rounds is the noise.
+the same minutes, and the spread of the direct rounds is the noise. S6
+also runs direct with unnamed statements, to show how much of a write's
+extra cost is re-planning and how much PgBouncer's hop.
 Target (issue 16): within 1.25 x of direct. The pool is put back as it
 was at the end, the replica and PgBouncer stopped.
 """
@@ -156,13 +158,19 @@ def main():
     scale_env = {"REGISTRY_REPLICA": rep_conn,
                  "REGISTRY_DATABASE_URL": pgb,
                  "REGISTRY_PREPARED_STATEMENTS": "unnamed"}
-    direct, scaled = {}, {}
+    # where a write's extra cost goes: the same pool direct to the
+    # primary but with unnamed statements, as PgBouncer needs them
+    unnamed_env = {"REGISTRY_PREPARED_STATEMENTS": "unnamed"}
+    direct, scaled, unnamed = {}, {}, {}
     reads = 0
     try:
         for sc, _ in SCENARIOS:
-            runs = {"direct": [], "scaled": []}
+            runs = {"direct": [], "scaled": [], "unnamed": []}
+            sides = [("direct", {}), ("scaled", scale_env)]
+            if sc == "S6":
+                sides.append(("unnamed", unnamed_env))
             for rnd in range(ROUNDS):
-                for side, extra in (("direct", {}), ("scaled", scale_env)):
+                for side, extra in sides:
                     print(f"  {sc} {side} {rnd + 1}/{ROUNDS} ...",
                           file=sys.stderr, flush=True)
                     restart_pool(inst, extra)
@@ -177,6 +185,8 @@ def main():
                     if side == "scaled":
                         reads += replica_reads(inst) - r0
             direct[sc], scaled[sc] = mean(runs["direct"]), mean(runs["scaled"])
+            if runs["unnamed"]:
+                unnamed[sc] = mean(runs["unnamed"])
     finally:
         restart_pool(inst, {})
         subprocess.run([f"{ROOT}/src/stack.sh", "pgbouncer-stop", inst.var],
@@ -211,6 +221,15 @@ def main():
               + "/".join(f"{d['cpu'][k]:.3f}" for k in
                          ("nginx", "registry", "postgres", "replica",
                           "pgbouncer")))
+        if sc in unnamed:
+            u = unnamed[sc]
+            print(f"{'':4} {'  direct, unnamed statements':36} "
+                  f"{u['rps']:8.0f} {u['p99']:7.2f} {u['non2xx']:6d} "
+                  f"{u['cpu_ms']:7.3f} {'':7} {'':6} "
+                  f"{u['cpu_ms'] / d['cpu_ms']:5.2f}  "
+                  + "/".join(f"{u['cpu'][k]:.3f}" for k in
+                             ("nginx", "registry", "postgres", "replica",
+                              "pgbouncer")))
     print(f"reads answered by the replica during the run: {reads}")
     ok.append((f"reads answered by the replica ({reads})", reads > 0))
     bad = {sc: v["non2xx"] for sc, v in scaled.items() if v["non2xx"]}
@@ -219,7 +238,7 @@ def main():
     for text, good in ok:
         print(f"  [{'ok' if good else 'MISS'}] {text}")
     with open(f"{inst.out}/results-scaleout.json", "w") as f:
-        json.dump({"scaled": scaled, "direct": direct,
+        json.dump({"scaled": scaled, "direct": direct, "unnamed": unnamed,
                    "replica_reads": reads, "targets": ok}, f, indent=1)
 
 
