@@ -11,6 +11,8 @@
 # BENCH_JOBS (4 loader processes), BENCH_KEEP=1 leaves the instance up,
 # BENCH_SCALEOUT=0 skips the scale-out scenario (scaleout.py: reads on a
 # streaming replica, writes through PgBouncer; docs/scaling.md).
+# BENCH_BASELINE=REV instead compares this checkout with the registry of
+# git revision REV, side by side in one run (baseline.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -23,6 +25,10 @@ STATIC_PORT=$((PORT + 1))
 JOBS=${BENCH_JOBS:-4}
 PY=/usr/bin/python3
 HERE=tests/bench
+
+if [ -n "${BENCH_BASELINE:-}" ]; then
+	exec "$HERE/baseline.sh"
+fi
 
 for v in RUNS SCALE PORT JOBS; do
 	case ${!v} in

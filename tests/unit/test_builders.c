@@ -1,12 +1,16 @@
 /* test_builders.c - what is built from the resource table: select lists,
  * and the table's own consistency (every link names a resource); and the
- * JSON strings records are written with. */
+ * JSON strings records are written with, and the nested writer documents
+ * built from the table use. */
 #include "check.h"
 
 #include "arena.h"
 #include "json_text.h"
+#include "json_writer.h"
 #include "schema.h"
 #include "sql.h"
+
+#include <json-c/json.h>
 
 static void test_select_list(struct arena *a)
 {
@@ -95,6 +99,37 @@ static void test_json_string(struct arena *a)
 	          "\"\\u00e9\\u20ac\\ud83d\\ude00\\u007f\"");
 }
 
+/* The nested writer puts commas only between values, whatever mix of
+ * keys, arrays, raw text and empty containers; the text parses back. */
+static void test_json_writer(struct arena *a)
+{
+	struct buf b;
+	buf_init(&b, a);
+	struct jw w = {.b = &b};
+	jw_open(&w, '{');
+	jw_kstr(&w, "s", "a\"b");
+	jw_key(&w, "n");
+	jw_num(&w, -42);
+	jw_key(&w, "empty");
+	jw_open(&w, '[');
+	jw_close(&w, ']');
+	jw_key(&w, "list");
+	jw_open(&w, '[');
+	jw_str(&w, "x");
+	jw_raw(&w, "{\"r\":true}");
+	jw_open(&w, '{');
+	jw_close(&w, '}');
+	jw_num(&w, 1);
+	jw_close(&w, ']');
+	jw_kraw(&w, "null", "null");
+	jw_close(&w, '}');
+	CHECK_STR(b.p, "{\"s\":\"a\\\"b\",\"n\":-42,\"empty\":[],\"list\":"
+	               "[\"x\",{\"r\":true},{},1],\"null\":null}");
+	json_object *o = json_tokener_parse(b.p);
+	CHECK(o != NULL);
+	json_object_put(o);
+}
+
 int main(void)
 {
 	struct arena a = {0};
@@ -102,6 +137,7 @@ int main(void)
 	test_table();
 	test_buf(&a);
 	test_json_string(&a);
+	test_json_writer(&a);
 	arena_free(&a);
 	return check_done("test_builders");
 }
