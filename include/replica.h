@@ -7,14 +7,16 @@
 
 /* The replica connection rq should read from, or NULL for the primary:
  * no replica set, not a read, the replica down, lagging past
- * replica_max_lag or no replica at all, or this token's last write not
- * replayed there within a short wait. When the primary is unreachable a
+ * replica_max_lag or no replica at all, or the last write of this
+ * token or of this client address not replayed there within a short
+ * wait. When the primary is unreachable a
  * reachable replica is used whatever its lag. */
 struct db *replica_for(struct request *rq, struct db *primary);
 
 /* After a write answered with success: remember the primary's WAL
- * position for rq's token, so that its next read waits for the replica
- * to replay it (or goes to the primary). */
+ * position for rq's token and its client address, so that the next read
+ * with either waits for the replica to replay it (or goes to the
+ * primary). */
 void replica_wrote(struct request *rq, struct db *primary);
 
 /* The replica went away under a request: the primary answers until the

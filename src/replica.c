@@ -4,10 +4,13 @@
  * Each worker looks at the replica at most once a second: is it in
  * recovery at all, and how far behind is its replay. A client reads its
  * own writes: after a write, the primary's WAL position is kept for the
- * request's token in a small table shared by the pool's workers
- * (metrics.c's segment); the token's next read waits, briefly, for the
- * replica to replay that far, and reads from the primary if it does
- * not. */
+ * request's token and for its client address in a small table shared by
+ * the pool's workers (metrics.c's segment); the next read with that
+ * token, or from that address, waits, briefly, for the replica to replay
+ * that far, and reads from the primary if it does not. The address
+ * matters because clients read without the token they wrote with:
+ * pyDataPipeline looks up the object_component of the object it has just
+ * POSTed with a tokenless GET. */
 #include "replica.h"
 #include "metrics.h"
 #include "settings.h"
@@ -21,6 +24,7 @@
 #define CHECK_EVERY_MS 1000
 #define CATCH_UP_MS    500 /* a token's read waits this long for replay */
 #define POLL_MS        5
+#define ADDR           "addr:" /* a client address's key starts so */
 
 static struct {
 	bool init;
@@ -30,6 +34,8 @@ static struct {
 	long long next_check;
 	long long caught_up_at; /* when it was last seen level with the
 	                           primary */
+	uint64_t replayed;      /* its replay position as last seen: a read
+	                           waiting for less asks it nothing */
 } R;
 
 static long long now_ms(void)
@@ -98,6 +104,8 @@ static bool check(struct db *primary)
 	bool recovering = !strcmp(PQgetvalue(r, 0, 0), "t");
 	uint64_t replayed = parse_lsn(PQgetvalue(r, 0, 1));
 	PQclear(r);
+	/* set, not raised: another server behind the same name starts over */
+	R.replayed = recovering ? replayed : 0;
 	if (!recovering) {
 		if (!R.said_not_replica)
 			fprintf(stderr,
@@ -139,12 +147,29 @@ bool replica_is_read(const struct request *rq)
 	       !strcmp(rq->method, "OPTIONS");
 }
 
-static uint64_t token_key(const struct request *rq)
+/* FNV-1a of what names the client: its Authorization header, or its
+ * address (after a marker, so the two never share a key by design). */
+static uint64_t client_key(const char *tag, const char *s)
 {
 	uint64_t h = 14695981039346656037u;
-	for (const char *s = rq->authz; s && *s; s++)
+	for (const char *t = tag; *t; t++)
+		h = (h ^ (unsigned char)*t) * 1099511628211u;
+	for (; s && *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211u;
 	return h ? h : 1;
+}
+
+/* The WAL position this client's reads must see: the later of its
+ * token's and its address's last writes (0: none known). */
+static uint64_t client_lsn(const struct request *rq)
+{
+	uint64_t lsn = 0, at;
+	if (rq->authz && *rq->authz)
+		lsn = metrics_token_lsn(client_key("", rq->authz));
+	if (rq->remote_addr && *rq->remote_addr &&
+	    (at = metrics_token_lsn(client_key(ADDR, rq->remote_addr))) > lsn)
+		lsn = at;
+	return lsn;
 }
 
 /* Has the replica replayed up to lsn? Waits up to CATCH_UP_MS. */
@@ -152,9 +177,13 @@ static bool caught_up(uint64_t lsn)
 {
 	long long until = now_ms() + CATCH_UP_MS;
 	bool waited = false;
+	if (R.replayed >= lsn)
+		return true;
 	for (;;) {
 		uint64_t at =
 		    one_lsn(&R.db, "SELECT pg_last_wal_replay_lsn()::text");
+		if (at > R.replayed)
+			R.replayed = at;
 		if (at >= lsn)
 			return true;
 		if (!at || now_ms() >= until)
@@ -189,8 +218,7 @@ struct db *replica_for(struct request *rq, struct db *primary)
 		return db_ready(&R.db) ? &R.db : NULL;
 	if (!R.usable)
 		return NULL;
-	uint64_t key = token_key(rq);
-	uint64_t lsn = rq->authz ? metrics_token_lsn(key) : 0;
+	uint64_t lsn = client_lsn(rq);
 	if (lsn && !caught_up(lsn))
 		return NULL;
 	return &R.db;
@@ -198,13 +226,17 @@ struct db *replica_for(struct request *rq, struct db *primary)
 
 void replica_wrote(struct request *rq, struct db *primary)
 {
-	if (!*settings.replica || !rq->authz || replica_is_read(rq) ||
-	    rq->status >= 400)
+	bool token = rq->authz && *rq->authz;
+	bool addr = rq->remote_addr && *rq->remote_addr;
+	if (!*settings.replica || replica_is_read(rq) || rq->status >= 400 ||
+	    (!token && !addr))
 		return;
 	/* the insert position: with synchronous_commit off the commit
 	 * record need not be written out yet */
 	uint64_t lsn =
 	    one_lsn(primary, "SELECT pg_current_wal_insert_lsn()::text");
-	if (lsn)
-		metrics_token_lsn_set(token_key(rq), lsn);
+	if (lsn && token)
+		metrics_token_lsn_set(client_key("", rq->authz), lsn);
+	if (lsn && addr)
+		metrics_token_lsn_set(client_key(ADDR, rq->remote_addr), lsn);
 }

@@ -23,7 +23,11 @@
 # REGISTRY_UPLOAD_TTL=SECONDS is how long upload URLs last (3600);
 # STACK_PGBOUNCER=N puts PgBouncer (transaction pooling, N server
 # connections, its own unix socket) between the workers and PostgreSQL
-# (docs/scaling.md).
+# (docs/scaling.md). STACK_REPLICA=1 adds a streaming replica of the
+# cluster (pg_basebackup -R into VAR/replica, its own socket, no TCP) and
+# answers the registry's reads from it (REGISTRY_REPLICA); together they
+# are the scale-out setup of docs/scaling.md on one host. Both pass through
+# `fair registry start` (src/fair/), which runs `stack.sh up`.
 # REGISTRY_PREFIX=/PATH mounts the registry at http://ADDRESS:PORT/PATH/.
 # STACK_PG_HOME=DIR is where a cluster the postgres user could not run
 # inside VAR goes (pg_place; default: that user's home directory).
@@ -126,6 +130,12 @@ set_paths() {
 	NGINX_PID=$RUN/nginx.pid
 	PGB_DIR=$VAR/pgbouncer
 	PGB_PORT=6432
+	# The replica sits beside the primary's cluster, wherever that is.
+	REPLICA_DIR=${PG_PLACE:-$VAR}/replica
+	REPLICA_PGDATA=$REPLICA_DIR/pg
+	REPLICA_SOCKDIR=$REPLICA_DIR/run
+	REPLICA_LOGFILE=$REPLICA_DIR/postgresql.log
+	REPLICA_PORT=5433
 }
 
 # Run as root, the cluster belongs to the postgres system user, which must
@@ -165,13 +175,15 @@ pg_up() {
 	# run the registry too (a web server's user under mod_fcgid or CGI):
 	# their group then reaches the socket, and they connect as the
 	# registry's role.
-	local peer_group='' sock_mode=0700
+	local peer_group=''
+	PG_SOCK_MODE=0700
+	PG_FRESH=0
 	if [ -n "${STACK_PEER_USERS:-}" ]; then
 		peer_group=$(id -gn "${STACK_PEER_USERS%% *}") ||
 			die "STACK_PEER_USERS: no user ${STACK_PEER_USERS%% *}"
 		# the directory is the gate (its group); the socket in it is
 		# open, as the cluster's owner cannot give it another group
-		sock_mode=0777
+		PG_SOCK_MODE=0777
 		install -d -m 750 -o "$PG_OWNER" -g "$peer_group" "$PG_SOCKDIR"
 		chgrp "$peer_group" "$PG_SOCKDIR"
 		chmod 750 "$PG_SOCKDIR"
@@ -214,12 +226,8 @@ pg_up() {
 		echo "listen_addresses = ''"
 		echo "port = $PGPORT_NUM"
 		echo "unix_socket_directories = '$PG_SOCKDIR'"
-		echo "unix_socket_permissions = $sock_mode"
-		if [ -n "${STACK_FAST:-}" ]; then
-			echo "fsync = off"
-			echo "synchronous_commit = off"
-			echo "full_page_writes = off"
-		fi
+		echo "unix_socket_permissions = $PG_SOCK_MODE"
+		fast_settings
 	} >"$PGDATA_DIR/stack.conf"
 	chown "$PG_OWNER" "$PGDATA_DIR/stack.conf"
 
@@ -249,6 +257,81 @@ pg_up() {
 	# A new cluster knows no token that may still lie around.
 	if [ "$fresh" = 1 ]; then
 		rm -f "$VAR/token"
+		PG_FRESH=1
+	fi
+}
+
+fast_settings() {
+	if [ -n "${STACK_FAST:-}" ]; then
+		echo "fsync = off"
+		echo "synchronous_commit = off"
+		echo "full_page_writes = off"
+	fi
+}
+
+# A streaming replica of the running cluster: pg_basebackup -R (the
+# primary's pg_hba.conf lets its owner replicate), with a socket directory
+# of its own made like the primary's. Made again when the primary's
+# cluster is new (a copy of an older cluster would not follow it); kept,
+# and only started, otherwise.
+replica_up() {
+	local pgbin=$1 n state=''
+	if [ "${PG_FRESH:-0}" = 1 ] || [ ! -s "$REPLICA_PGDATA/PG_VERSION" ]; then
+		replica_down >/dev/null
+		rm -rf "$REPLICA_DIR"
+		install -d -m 755 -o "$PG_OWNER" "$REPLICA_DIR"
+		install -d -m 700 -o "$PG_OWNER" "$REPLICA_PGDATA"
+		echo "Making a streaming replica in $REPLICA_PGDATA"
+		as_pg "$pgbin/pg_basebackup" -h "$PG_SOCKDIR" -p "$PGPORT_NUM" \
+			-U "$PGUSER_NAME" -D "$REPLICA_PGDATA" -R -X stream -c fast \
+			${STACK_FAST:+--no-sync} >"$LOG/pg_basebackup.log" 2>&1 ||
+			{ cat "$LOG/pg_basebackup.log" >&2; die "pg_basebackup failed"; }
+	fi
+	if [ "$PG_SOCK_MODE" = 0777 ]; then
+		install -d -m 750 -o "$PG_OWNER" -g "$(stat -c %G "$PG_SOCKDIR")" "$REPLICA_SOCKDIR"
+	else
+		install -d -m 700 -o "$PG_OWNER" "$REPLICA_SOCKDIR"
+	fi
+	# replaces the primary's, which came along with the copy
+	{
+		echo "# written by src/stack.sh on every start (the replica)"
+		echo "listen_addresses = ''"
+		echo "port = $REPLICA_PORT"
+		echo "unix_socket_directories = '$REPLICA_SOCKDIR'"
+		echo "unix_socket_permissions = $PG_SOCK_MODE"
+		fast_settings
+	} >"$REPLICA_PGDATA/stack.conf"
+	chown "$PG_OWNER" "$REPLICA_PGDATA/stack.conf"
+	if as_pg "$pgbin/pg_ctl" -D "$REPLICA_PGDATA" status >/dev/null 2>&1; then
+		as_pg "$pgbin/pg_ctl" -D "$REPLICA_PGDATA" reload >/dev/null
+	else
+		touch "$REPLICA_LOGFILE"
+		chown "$PG_OWNER" "$REPLICA_LOGFILE"
+		as_pg "$pgbin/pg_ctl" -D "$REPLICA_PGDATA" -l "$REPLICA_LOGFILE" \
+			-w -t 60 start >/dev/null ||
+			{ tail -n 20 "$REPLICA_LOGFILE" >&2; die "the replica did not start (log: $REPLICA_LOGFILE)"; }
+	fi
+	# in recovery, and streaming from the primary
+	for n in $(seq 100); do
+		state=$("$pgbin/psql" -X -q -At -h "$REPLICA_SOCKDIR" -p "$REPLICA_PORT" \
+			-U "$PGUSER_NAME" -d "$PGDB" -c "SELECT pg_is_in_recovery()::text || ' ' ||
+				(SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming')" \
+			2>/dev/null) || true
+		[ "$state" = "true 1" ] && break
+		sleep 0.1
+	done
+	[ "$state" = "true 1" ] ||
+		die "the replica in $REPLICA_PGDATA is not streaming from the primary (got '$state'; log: $REPLICA_LOGFILE)"
+	echo "replica streaming (socket $REPLICA_SOCKDIR, port $REPLICA_PORT)"
+}
+
+replica_down() {
+	local pgbin
+	[ -s "$REPLICA_PGDATA/PG_VERSION" ] || return 0
+	pgbin=$(find_pgbin)
+	if as_pg "$pgbin/pg_ctl" -D "$REPLICA_PGDATA" status >/dev/null 2>&1; then
+		as_pg "$pgbin/pg_ctl" -D "$REPLICA_PGDATA" -m fast -w -t 60 stop >/dev/null
+		echo "replica stopped"
 	fi
 }
 
@@ -272,6 +355,9 @@ listen_port = $PGB_PORT
 unix_socket_dir = $PGB_DIR
 auth_type = trust
 auth_file = $PGB_DIR/userlist.txt
+; SHOW STATS and the like on its console database "pgbouncer" (a check
+; that the transactions went through it: tests/clients/run_clients.sh)
+stats_users = $PGUSER_NAME
 pool_mode = transaction
 ; after a failed login (a restarting server) try again soon: the
 ; default 15 s would outlast the registry's db_wait
@@ -479,6 +565,13 @@ EOF
 		export REGISTRY_DATABASE_URL="host=$PGB_DIR port=$PGB_PORT dbname=$PGDB user=$PGUSER_NAME"
 		export REGISTRY_PREPARED_STATEMENTS=unnamed
 	fi
+	if [ -n "${STACK_REPLICA:-}" ] && [ "$STACK_REPLICA" != 0 ]; then
+		replica_up "$pgbin"
+		export REGISTRY_REPLICA="host=$REPLICA_SOCKDIR port=$REPLICA_PORT dbname=$PGDB user=$PGUSER_NAME"
+	else
+		# an earlier start's replica would only follow, unused
+		replica_down
+	fi
 	registry_up "$bin"
 	nginx_up "$port"
 	wait_http "http://$URL_HOST:$port${REGISTRY_PREFIX:-}/api/"
@@ -495,6 +588,7 @@ cmd_down() {
 	nginx_down
 	registry_down
 	pgbouncer_down
+	replica_down
 	pg_down
 	echo "Nothing is running from $VAR any more."
 }

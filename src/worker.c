@@ -342,17 +342,28 @@ static void unavailable(struct request *rq)
 }
 
 /* Answers a read from the replica when replica.c says it may; false
- * (with rq as it came) when the primary must answer instead. */
-static bool from_replica(struct request *rq, const struct request *start)
+ * (with rq as it came) when the primary must answer instead. again: the
+ * primary was just found gone under this read, which was counted once. */
+static bool from_replica(struct request *rq, const struct request *start,
+                         bool again)
 {
 	struct db *rep = replica_for(rq, rq->db);
 	if (!rep) {
-		if (*settings.replica && replica_is_read(rq))
+		if (*settings.replica && replica_is_read(rq) && !again)
 			metrics_count(M_READS_PRIMARY, 1);
 		return false;
 	}
 	rq->db = rep;
 	route(rq);
+	if (rq->status == 403 && rq->authz && !rq->user) {
+		/* a token the replica does not know yet: one made a moment ago
+		 * (`registry token` on the primary) is used at once; the
+		 * primary decides */
+		*rq = *start;
+		buf_init(&rq->headers, rq->a);
+		metrics_count(M_READS_PRIMARY, 1);
+		return false;
+	}
 	if (rq->status != 503 || !db_lost(rep)) {
 		metrics_count(M_READS_REPLICA, 1);
 		return true;
@@ -373,7 +384,7 @@ static void answer(struct request *rq, struct db *db)
 {
 	long long deadline = db_deadline();
 	struct request start = *rq;
-	if (from_replica(rq, &start))
+	if (from_replica(rq, &start, false))
 		return;
 	db->in_doubt = false;
 	for (;;) {
@@ -393,6 +404,12 @@ static void answer(struct request *rq, struct db *db)
 		}
 		*rq = start;
 		buf_init(&rq->headers, rq->a);
+		/* a read sent to the primary (the replica lagging, or not yet
+		 * at this client's last write) that found it gone: a reachable
+		 * replica answers now, stale beats none, as when the primary
+		 * is known to be down before the read */
+		if (from_replica(rq, &start, true))
+			return;
 		metrics_count(M_DB_RETRIES, 1);
 	}
 }

@@ -39,9 +39,25 @@
 # need port 8000, which must not collide with a registry already running
 # there. Without a namespace the script runs only if port 8000 is free.
 #
+# Scale-out mode (CLIENTS_SCALEOUT=1; issue 16, docs/scaling.md): the same
+# scenarios, with both registries (the CLI's local one, which `fair
+# registry start` brings up, and the remote of scenario 2) started by
+# src/stack.sh with STACK_PGBOUNCER=N (the workers' database connection
+# through PgBouncer in transaction pooling mode, N = CLIENTS_PGBOUNCER,
+# default 2 server connections, for REGISTRY_WORKERS, default 4, workers)
+# and STACK_REPLICA=1 (a streaming replica made by pg_basebackup -R,
+# answering the reads). The clients read right after they write: the
+# registry's read-your-writes for a token is what keeps them right.
+# Afterwards (local registry on 8000 and on 8300, remote before it goes
+# down) a step checks that it really ran so: /metrics counts reads answered
+# by the replica (registry_replica_reads_total > 0), PgBouncer's SHOW STATS
+# counts transactions of the registry's database, and the replica holds
+# the rows the clients wrote (the same row counts as the primary).
+#
 # Environment: REGISTRY_BIN (registry build to run; default
 # cgi-bin/registry), CLIENTS_WORK (scratch directory, default a new one
-# under /tmp, removed afterwards unless CLIENTS_KEEP=1).
+# under /tmp, removed afterwards unless CLIENTS_KEEP=1), CLIENTS_SCALEOUT,
+# CLIENTS_PGBOUNCER (above).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -183,6 +199,15 @@ if ! $PY -c 'import fake_useragent' 2>/dev/null; then
 fi
 export PYTHONPATH
 export FAIR_REGISTRY_BIN=$BIN STACK_FAST=1
+SCALEOUT=
+if [ -n "${CLIENTS_SCALEOUT:-}" ] && [ "$CLIENTS_SCALEOUT" != 0 ]; then
+	SCALEOUT=1
+	# src/stack.sh reads these, also when `fair registry start` runs it
+	export STACK_PGBOUNCER=${CLIENTS_PGBOUNCER:-2} STACK_REPLICA=1
+	export REGISTRY_WORKERS=${REGISTRY_WORKERS:-4}
+	echo "Scale-out mode: reads on a streaming replica, writes through PgBouncer" \
+		"(transaction pooling, $STACK_PGBOUNCER server connections, $REGISTRY_WORKERS workers)"
+fi
 export MPLBACKEND=Agg
 unset REGISTRY_URL REGISTRY_TOKEN REGISTRY_VAR
 
@@ -239,6 +264,7 @@ grep -q "root: file://$EXTERNAL/" "$PROJECT/$CONFIG" || {
 }
 
 STEP=0
+LAST_LOG=
 # step NAME COMMAND... : runs it in the project, output to a log; on
 # failure shows the log's tail and the registry's error log.
 step() {
@@ -246,6 +272,7 @@ step() {
 	shift
 	STEP=$((STEP + 1))
 	log=$WORK/logs/$(printf '%02d' "$STEP")-${name//[^A-Za-z0-9]/_}.log
+	LAST_LOG=$log
 	if (cd "$PROJECT" && "$@") >"$log" 2>&1; then
 		echo "PASS $name"
 	else
@@ -262,6 +289,52 @@ step() {
 
 API=http://127.0.0.1:8000/api/
 CHECK=("$PY" "$HERE/check_records.py")
+
+PGBIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+# scaleout_check VAR URL: the registry of src/stack.sh's state VAR,
+# answering at URL, read from its replica and wrote through PgBouncer.
+scaleout_check() {
+	local var=$1 url=$2 sock=$1/run/pg rsock=$1/replica/run reads primary_reads waits xacts q p r rec
+	# where stack.sh put the cluster (pg_place), and the replica beside it
+	if [ -L "$var/pg" ]; then
+		sock=$(dirname "$(readlink "$var/pg")")/run
+		rsock=$(dirname "$(readlink "$var/pg")")/replica/run
+	fi
+	reads=$(curl -sf "$url/metrics" | awk '$1 == "registry_replica_reads_total" { print $2 }')
+	primary_reads=$(curl -sf "$url/metrics" | awk '$1 == "registry_primary_reads_total" { print $2 }')
+	waits=$(curl -sf "$url/metrics" | awk '$1 == "registry_replica_waits_total" { print $2 }')
+	echo "registry_replica_reads_total ${reads:-none}, registry_primary_reads_total ${primary_reads:-none}," \
+		"registry_replica_waits_total ${waits:-none}"
+	# PgBouncer's console: the transactions it passed for the database
+	xacts=$("$PGBIN/psql" -X -A -F '|' -h "$var/pgbouncer" -p 6432 -U registry -d pgbouncer \
+		-c 'SHOW STATS' | awk -F '|' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "total_xact_count") c = i }
+			NR > 1 && $1 == "registry" { print $c }')
+	echo "PgBouncer SHOW STATS: total_xact_count ${xacts:-none} for the database registry"
+	# the replica replays what the clients wrote: same counts as the primary
+	q="SELECT (SELECT count(*) FROM code_run) || ' code runs, ' ||
+		(SELECT count(*) FROM data_product) || ' data products, ' ||
+		(SELECT count(*) FROM object) || ' objects, ' ||
+		(SELECT count(*) FROM storage_location) || ' storage locations, ' ||
+		(SELECT count(*) FROM issue) || ' issues'"
+	p=$("$PGBIN/psql" -X -At -h "$sock" -U registry -d registry -c "$q")
+	for _ in $(seq 100); do
+		r=$("$PGBIN/psql" -X -At -h "$rsock" -p 5433 -U registry -d registry -c "$q") || true
+		[ "$r" = "$p" ] && break
+		sleep 0.1
+	done
+	echo "primary: $p"
+	rec=$("$PGBIN/psql" -X -At -h "$rsock" -p 5433 -U registry -d registry -c 'SELECT pg_is_in_recovery()') || true
+	echo "replica: $r (pg_is_in_recovery: $rec)"
+	[ "${reads:-0}" -gt 0 ] && [ "${xacts:-0}" -gt 0 ] && [ -n "$p" ] && [ "$r" = "$p" ] &&
+		[ "${p%% *}" -gt 0 ] && [ "$rec" = t ]
+}
+# scaleout_step NAME VAR URL: the check as a step, its figures shown
+scaleout_step() {
+	[ -n "$SCALEOUT" ] || return 0
+	step "$1: reads answered by the replica, writes through PgBouncer, rows on the replica" \
+		scaleout_check "$2" "$3"
+	sed 's/^/    /' "$LAST_LOG"
+}
 
 step "fair init --ci --local" fair init --ci --local
 step "fair registry start" fair registry start
@@ -322,6 +395,7 @@ step "remote: no request answered with a 5xx" \
 	bash -c "! grep -E '\" 5[0-9]{2} ' $REMOTE_VAR/log/nginx-access.log"
 step "remote: no crash or sanitizer report in its log" \
 	bash -c "! grep -E 'AddressSanitizer|runtime error:|LeakSanitizer|signal [0-9]+' $REMOTE_VAR/log/registry.log"
+scaleout_step remote "$REMOTE_VAR" "${REMOTE_API%/api/}"
 step "remote registry down" bash "$ROOT/src/stack.sh" down "$REMOTE_VAR"
 
 mkdir -p "$WORK/pdp"
@@ -329,6 +403,8 @@ step "pyDataPipeline alone: initialise, link_read, link_write, raise_issue, fina
 	$PY "$HERE/pdp_model.py" "$API" "$FAIR_REGISTRY_DIR/token" "$WORK/pdp" "$WORK/pdp/summary.json"
 step "pyDataPipeline records: runs, links and issues" "${CHECK[@]}" pdp "$API" "$WORK/pdp/summary.json"
 
+LOCAL_VAR=$(cd "$FAIR_REGISTRY_DIR/var" && pwd -P)
+scaleout_step "local (8000)" "$LOCAL_VAR" http://127.0.0.1:8000
 step "fair registry stop" fair registry stop
 step "nothing answers on 8000 any more" bash -c "! curl -s -o /dev/null --max-time 3 $API"
 step "fair registry start --port 8300" fair registry start --port 8300
@@ -336,6 +412,7 @@ step "the registry answers on 8300 with the same data and token" \
 	bash -c "[ \"\$(cat $FAIR_REGISTRY_DIR/session_port.log)\" = 8300 ] &&
 		curl -sf -H \"Authorization: token \$(cat $FAIR_REGISTRY_DIR/token)\" \
 			'http://127.0.0.1:8300/api/code_run/?description=SEIRS+Model+python' | grep -q '\"count\":2'"
+scaleout_step "local (8300)" "$LOCAL_VAR" http://127.0.0.1:8300
 step "fair registry stop (8300)" fair registry stop
 step "no request answered with a 5xx" \
 	bash -c "! grep -E '\" 5[0-9]{2} ' $FAIR_REGISTRY_DIR/var/log/nginx-access.log"
@@ -346,4 +423,8 @@ if [ -s "$WORK/logs/offline_web.log" ]; then
 	echo "Internet requests the clients made (answered by the offline stand-in):"
 	sort "$WORK/logs/offline_web.log" | uniq -c | sed 's/^/    /'
 fi
-echo "All client scenarios passed."
+if [ -n "$SCALEOUT" ]; then
+	echo "All client scenarios passed (scale-out: reads on a replica, writes through PgBouncer)."
+else
+	echo "All client scenarios passed."
+fi
