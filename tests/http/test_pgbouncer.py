@@ -55,15 +55,29 @@ def test_named_statements_through_pgbouncer_fall_back(
                             env_of(var_dir)["REGISTRY_DATA_DIR"],
                             f"server unix:{sock};", False)
         url = f"http://127.0.0.1:{port}"
-        s = requests.Session()
-        for i in range(6):
-            for path in ("/api/author/", "/api/users/", "/api/object/",
-                         "/api/storage_root/", "/api/author/?name=x*"):
-                r = s.get(url + path, headers=auth)
-                assert r.status_code == 200, (path, r.text)
-            r = s.post(f"{url}/api/author/", headers=auth,
-                       json={"name": f"pgbouncer named {os.getpid()} {i}"})
-            assert r.status_code == 201, r.text
+        bad = []
+
+        def loop(k):
+            s = requests.Session()
+            for i in range(6):
+                for path in ("/api/author/", "/api/users/", "/api/object/",
+                             "/api/storage_root/", "/api/author/?name=x*"):
+                    r = s.get(url + path, headers=auth)
+                    if r.status_code != 200:
+                        bad.append((path, r.status_code, r.text))
+                r = s.post(f"{url}/api/author/", headers=auth, json={
+                    "name": f"pgbouncer named {os.getpid()} {k} {i}"})
+                if r.status_code != 201:
+                    bad.append(("POST", r.status_code, r.text))
+        # at once, so that both workers take requests and meet on the
+        # one server connection (one worker alone would never notice)
+        threads = [threading.Thread(target=loop, args=(k,))
+                   for k in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert bad == [], bad[:3]
         log = (work / "pool.log").read_text()
         assert "now uses unnamed statements" in log
     finally:
