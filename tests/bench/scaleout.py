@@ -90,6 +90,10 @@ def restart_pool(inst, extra):
     pid = int(open(pidfile).read())
     os.kill(pid, signal.SIGTERM)
     for _ in range(300):
+        try:  # a pool this script started is its child: reap it
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
         if not os.path.exists(f"/proc/{pid}"):
             break
         time.sleep(0.1)
