@@ -341,6 +341,14 @@ static void unavailable(struct request *rq)
 	resp_detail(rq, 503, "Service temporarily unavailable.");
 }
 
+/* Back to the request as it arrived, to be answered again elsewhere: the
+ * answer so far (status, headers) is dropped. */
+static void rewind_request(struct request *rq, const struct request *start)
+{
+	*rq = *start;
+	buf_init(&rq->headers, rq->a);
+}
+
 /* Answers a read from the replica when replica.c says it may; false
  * (with rq as it came) when the primary must answer instead. again: the
  * primary was just found gone under this read, which was counted once. */
@@ -359,8 +367,7 @@ static bool from_replica(struct request *rq, const struct request *start,
 		/* a token the replica does not know yet: one made a moment ago
 		 * (`registry token` on the primary) is used at once; the
 		 * primary decides */
-		*rq = *start;
-		buf_init(&rq->headers, rq->a);
+		rewind_request(rq, start);
 		metrics_count(M_READS_PRIMARY, 1);
 		return false;
 	}
@@ -371,8 +378,7 @@ static bool from_replica(struct request *rq, const struct request *start,
 	/* it went away under the request: the primary answers */
 	metrics_count(M_REPLICA_ERRORS, 1);
 	replica_lost();
-	*rq = *start;
-	buf_init(&rq->headers, rq->a);
+	rewind_request(rq, start);
 	return false;
 }
 
@@ -402,8 +408,7 @@ static void answer(struct request *rq, struct db *db)
 			unavailable(rq);
 			return;
 		}
-		*rq = start;
-		buf_init(&rq->headers, rq->a);
+		rewind_request(rq, &start);
 		/* a read sent to the primary (the replica lagging, or not yet
 		 * at this client's last write) that found it gone: a reachable
 		 * replica answers now, stale beats none, as when the primary
