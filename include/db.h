@@ -47,9 +47,11 @@ bool db_cmd(struct db *d, const char *sql);
 /* True if the result failed because the connection is gone. */
 bool db_lost(struct db *d);
 
-/* After a lost COMMIT, once connected again: true when the server says
- * that transaction was rolled back (the request may run again). */
-bool db_doubt_resolved(struct db *d);
+/* After a lost COMMIT, once connected again: what the server says became
+ * of that transaction. Rolled back: the request may run again; committed:
+ * it must not, but its answer may be given; unknown: neither. */
+enum doubt { DOUBT_ABORTED, DOUBT_COMMITTED, DOUBT_UNKNOWN };
+enum doubt db_doubt(struct db *d);
 
 /* Reconnects every 100 ms until the database answers or the monotonic
  * clock passes deadline_ms; false when it did not come back in time. */

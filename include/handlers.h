@@ -16,6 +16,9 @@ long long write_create(struct request *rq, const struct resource *r);
 void handle_update(struct request *rq, const struct resource *r, long long id,
                    bool partial);
 void handle_delete(struct request *rq, const struct resource *r, long long id);
+/* The answer of a write whose COMMIT went unanswered but was committed
+ * (rq->committed, kept by the write). */
+void write_answer_committed(struct request *rq);
 /* detail: the record's OPTIONS (id names it), else the list's */
 void handle_options(struct request *rq, const struct resource *r, bool detail,
                     long long id);

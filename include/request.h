@@ -32,6 +32,18 @@ enum rq_view {
 	PAGE_GUIDE,  /* /docs/<guide> */
 };
 
+/* A write that committed, or whose COMMIT went unanswered: what it
+ * answers. If the connection is lost after it (reading the record back,
+ * or the COMMIT's answer), the request must not run again: src/worker.c
+ * gives this answer once connected again (asking txid_status first when
+ * the COMMIT was not acknowledged). */
+struct committed_write {
+	const struct resource *r; /* NULL: none */
+	long long id;
+	int status; /* 201, 200 or 204 */
+	bool done;  /* the COMMIT was acknowledged */
+};
+
 struct request {
 	struct arena *a;
 	struct db *db;
@@ -100,6 +112,8 @@ struct request {
 	int out_fd1;
 	/* a file whose bytes follow the headers (send_files = registry) */
 	const char *send_path;
+
+	struct committed_write committed; /* see above */
 };
 
 void req_header(struct request *r, const char *name, const char *value);

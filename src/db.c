@@ -264,15 +264,19 @@ static PGresult *run_query(struct db *d, const char *sql, int n,
 
 /* Whether a statement that failed with the connection may have changed
  * something for good: a COMMIT, or a write outside a transaction, whose
- * answer never came. A server that says it is shutting down (57P01, sent
- * before it closes an idle connection) ran none of it. */
+ * answer never came. A COMMIT always is, even when the server says it is
+ * shutting down (57P01): a fast shutdown may end the backend after the
+ * commit record is written and before the COMMIT's answer is sent (seen
+ * as a POST stored twice across a switch-over); txid_status decides. Any
+ * other statement met by 57P01 (sent before the server closes an idle
+ * connection) ran none of it. */
 static bool in_doubt(PGresult *r, const char *sql, bool was_idle)
 {
 	const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-	if (code && !strcmp(code, "57P01"))
-		return false;
 	if (!strncmp(sql, "COMMIT", 6))
 		return true;
+	if (code && !strcmp(code, "57P01"))
+		return false;
 	return was_idle && strncmp(sql, "SELECT", 6) &&
 	       strncmp(sql, "BEGIN", 5) && strncmp(sql, "ROLLBACK", 8);
 }
@@ -374,24 +378,31 @@ bool db_cmd(struct db *d, const char *sql)
 	return ok;
 }
 
-bool db_doubt_resolved(struct db *d)
+enum doubt db_doubt(struct db *d)
 {
 	if (!d->xid[0])
-		return false; /* a write outside a transaction: no way to know
-		               */
+		return DOUBT_UNKNOWN; /* a write outside a transaction */
 	const char *v = d->xid;
 	PGresult *r = db_query(d, "SELECT txid_status($1::bigint)", 1, &v);
-	bool aborted = PQresultStatus(r) == PGRES_TUPLES_OK &&
-	               !strcmp(PQgetvalue(r, 0, 0), "aborted");
+	const char *st = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r)
+	                     ? PQgetvalue(r, 0, 0)
+	                     : "";
+	enum doubt out = !strcmp(st, "aborted")     ? DOUBT_ABORTED
+	                 : !strcmp(st, "committed") ? DOUBT_COMMITTED
+	                                            : DOUBT_UNKNOWN;
 	fprintf(stderr, "registry: transaction %s %s\n", d->xid,
-	        aborted ? "was rolled back: running the request again"
-	                : "may have been committed: not run again");
+	        out == DOUBT_ABORTED     ? "was rolled back: running the "
+	                                   "request again"
+	        : out == DOUBT_COMMITTED ? "was committed: not run again, "
+	                                   "answered as committed"
+	                                 : "may have been committed: not run "
+	                                   "again");
 	PQclear(r);
-	if (aborted) {
+	if (out != DOUBT_UNKNOWN) {
 		d->in_doubt = false;
 		d->xid[0] = 0;
 	}
-	return aborted;
+	return out;
 }
 
 static long long now_ms(void)

@@ -4,6 +4,7 @@
 #include "worker.h"
 #include "json_strict.h"
 #include "conns.h"
+#include "handlers.h"
 #include "health.h"
 #include "metrics.h"
 #include "pool.h"
@@ -394,11 +395,25 @@ static void answer(struct request *rq, struct db *db)
 		return;
 	db->in_doubt = false;
 	for (;;) {
-		if (!db_wait_ready(db, deadline) ||
-		    (db->in_doubt && !db_doubt_resolved(db))) {
+		if (!db_wait_ready(db, deadline)) {
 			unavailable(rq);
 			return;
 		}
+		/* a write stored once (its COMMIT acknowledged, or found
+		 * committed) is answered, never run again */
+		enum doubt d = rq->committed.done ? DOUBT_COMMITTED
+		               : db->in_doubt     ? db_doubt(db)
+		                                  : DOUBT_ABORTED;
+		if (d == DOUBT_COMMITTED && rq->committed.r) {
+			write_answer_committed(rq);
+			replica_wrote(rq, db);
+			return;
+		}
+		if (d != DOUBT_ABORTED) {
+			unavailable(rq);
+			return;
+		}
+		rq->committed = (struct committed_write){0};
 		route(rq);
 		if (rq->status != 503 || !db_lost(db)) {
 			replica_wrote(rq, db);
@@ -408,7 +423,9 @@ static void answer(struct request *rq, struct db *db)
 			unavailable(rq);
 			return;
 		}
+		struct committed_write committed = rq->committed;
 		rewind_request(rq, &start);
+		rq->committed = committed;
 		/* a read sent to the primary (the replica lagging, or not yet
 		 * at this client's last write) that found it gone: a reachable
 		 * replica answers now, stale beats none, as when the primary

@@ -243,6 +243,28 @@ static void answer_record(struct request *rq, const struct resource *r,
 	resp_text(rq, status, "application/json", b.p, b.len);
 }
 
+/* COMMIT, keeping what the write answers (rq->committed) for the worker
+ * should the connection be lost from here on. */
+static bool commit(struct request *rq, const struct resource *r, long long id,
+                   int status)
+{
+	bool ok = db_cmd(rq->db, "COMMIT");
+	if (ok || rq->db->in_doubt)
+		rq->committed = (struct committed_write){r, id, status, ok};
+	if (!ok)
+		resp_db_failure(rq);
+	return ok;
+}
+
+void write_answer_committed(struct request *rq)
+{
+	if (rq->committed.status == 204)
+		resp_text(rq, 204, "application/json", "", 0);
+	else
+		answer_record(rq, rq->committed.r, rq->committed.id,
+		              rq->committed.status);
+}
+
 /* The record's row, its many-to-many rows and what follows an insert, in
  * the caller's transaction: the new id, or NULL with the answer set and the
  * transaction rolled back. */
@@ -308,10 +330,8 @@ void handle_create(struct request *rq, const struct resource *r)
 	const char *id = insert_record(rq, r, v);
 	if (!id)
 		return;
-	if (!db_cmd(rq->db, "COMMIT")) {
-		resp_db_failure(rq);
+	if (!commit(rq, r, strtoll(id, NULL, 10), 201))
 		return;
-	}
 	answer_record(rq, r, strtoll(id, NULL, 10), 201);
 }
 
@@ -398,10 +418,8 @@ void handle_update(struct request *rq, const struct resource *r, long long id,
 	}
 	if (!write_links(rq, r, v, ids, true))
 		return;
-	if (!db_cmd(rq->db, "COMMIT")) {
-		resp_db_failure(rq);
+	if (!commit(rq, r, id, 200))
 		return;
-	}
 	answer_record(rq, r, id, 200);
 }
 
@@ -422,10 +440,8 @@ void handle_delete(struct request *rq, const struct resource *r, long long id)
 	if (!res)
 		return;
 	PQclear(res);
-	if (!db_cmd(rq->db, "COMMIT")) {
-		resp_db_failure(rq);
+	if (!commit(rq, r, id, 204))
 		return;
-	}
 	/* the reference labels even this empty answer as JSON */
 	resp_text(rq, 204, "application/json", "", 0);
 }
