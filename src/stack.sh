@@ -326,13 +326,7 @@ replica_up() {
 }
 
 replica_down() {
-	local pgbin
-	[ -s "$REPLICA_PGDATA/PG_VERSION" ] || return 0
-	pgbin=$(find_pgbin)
-	if as_pg "$pgbin/pg_ctl" -D "$REPLICA_PGDATA" status >/dev/null 2>&1; then
-		as_pg "$pgbin/pg_ctl" -D "$REPLICA_PGDATA" -m fast -w -t 60 stop >/dev/null
-		echo "replica stopped"
-	fi
+	cluster_down "$REPLICA_PGDATA" replica
 }
 
 # PgBouncer in transaction pooling mode on a unix socket of its own (no
@@ -470,14 +464,19 @@ nginx_down() {
 	rm -f "$NGINX_PID"
 }
 
-pg_down() {
-	local pgbin
-	[ -s "$PGDATA_DIR/PG_VERSION" ] || return 0
+# Stops the cluster in DIR if it runs, saying "LABEL stopped".
+cluster_down() {
+	local dir=$1 label=$2 pgbin
+	[ -s "$dir/PG_VERSION" ] || return 0
 	pgbin=$(find_pgbin)
-	if as_pg "$pgbin/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
-		as_pg "$pgbin/pg_ctl" -D "$PGDATA_DIR" -m fast -w -t 60 stop >/dev/null
-		echo "PostgreSQL stopped"
+	if as_pg "$pgbin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+		as_pg "$pgbin/pg_ctl" -D "$dir" -m fast -w -t 60 stop >/dev/null
+		echo "$label stopped"
 	fi
+}
+
+pg_down() {
+	cluster_down "$PGDATA_DIR" PostgreSQL
 }
 
 wait_http() {
