@@ -68,29 +68,10 @@ MODULES=(django rest_framework django_filters social_django django_extensions cr
 	email_validator pydantic rich simplejson validators matplotlib yaml toml requests)
 
 if [ -z "${REFERENCE_IN_NETNS:-}" ]; then
-	missing=$($PY - "${MODULES[@]}" <<'EOF'
-import importlib.util, sys
-print(" ".join(m for m in sys.argv[1:] if importlib.util.find_spec(m) is None))
-EOF
-	)
-	command -v git >/dev/null && command -v openssl >/dev/null || missing="$missing git/openssl"
-	if [ -n "${missing// /}" ]; then
-		if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-			echo "Installing the dependencies from Debian (missing: $missing)"
-			# shellcheck disable=SC2086
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q $DEBS >/dev/null 2>&1 ||
-				{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $DEBS >/dev/null; } ||
-				skip "reference move: could not install $DEBS"
-		else
-			skip "reference move: Python modules missing ($missing); install: apt-get install $DEBS"
-		fi
-	fi
-	if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ip >/dev/null &&
-		unshare -n true 2>/dev/null; then
-		# shellcheck disable=SC2016 # $0 and $@ belong to the inner bash
-		exec unshare -n -- env REFERENCE_IN_NETNS=1 bash -c 'ip link set lo up && exec bash "$0" "$@"' \
-			"${BASH_SOURCE[0]}" "$@"
-	fi
+	# shellcheck source=tests/clients/prepare.sh
+	. "$ROOT/tests/clients/prepare.sh"
+	prepare_python "reference move" "$DEBS" "${MODULES[@]}"
+	enter_netns REFERENCE_IN_NETNS "${BASH_SOURCE[0]}" "$@"
 	if (echo >/dev/tcp/127.0.0.1/8000) 2>/dev/null; then
 		skip "reference move: port 8000 is in use and no private network namespace can be made"
 	fi
